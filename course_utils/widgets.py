@@ -1,0 +1,81 @@
+"""Interactive explorers built on ipywidgets, with a static figure wherever nobody is watching.
+
+A chapter writes an ordinary plotting function and hands it to :func:`explore` with the
+ranges of its arguments. In a live notebook the learner gets sliders; in the built HTML book,
+in CI and in autograding the same function draws one static figure at the default values.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+__all__ = ["Control", "explore", "build_controls", "defaults"]
+
+# name -> (min, max, step, default) for numbers, or (list_of_options, default) for a menu.
+Control = tuple
+
+
+def build_controls(controls: dict[str, Control]) -> dict[str, Any]:
+    """Turn ``{"lr": (0.001, 1.0, 0.001, 0.1), "kind": (["relu", "tanh"], "relu")}`` into ipywidgets.
+
+    Integers in all four numbers give an ``IntSlider``; otherwise a ``FloatSlider``.
+    """
+    import ipywidgets as w
+
+    built = {}
+    for name, spec in controls.items():
+        if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], (list, tuple)):
+            options, default = spec
+            if default not in options:
+                raise ValueError(f"explore: default {default!r} of {name!r} is not among its options {list(options)}")
+            built[name] = w.Dropdown(options=list(options), value=default, description=name)
+        elif isinstance(spec, tuple) and len(spec) == 4 and all(isinstance(v, (int, float)) for v in spec):
+            lo, hi, step, default = spec
+            if not lo <= default <= hi or step <= 0:
+                raise ValueError(f"explore: {name!r} needs min <= default <= max and step > 0, got {spec}")
+            cls = w.IntSlider if all(isinstance(v, int) for v in spec) else w.FloatSlider
+            built[name] = cls(min=lo, max=hi, step=step, value=default, description=name, continuous_update=False)
+        else:
+            raise ValueError(
+                f"explore: control {name!r} must be (min, max, step, default) or (options, default), got {spec!r}")
+    return built
+
+
+def defaults(controls: dict[str, Control]) -> dict[str, Any]:
+    """The default value of every control."""
+    return {name: spec[-1] for name, spec in controls.items()}
+
+
+def explore(plot_fn: Callable[..., Any], interactive: bool | None = None, **controls: Control) -> Any:
+    """Sliders for ``plot_fn``'s keyword arguments when someone is watching, one static figure otherwise.
+
+    Args:
+        plot_fn: draws a figure for one setting of its keyword arguments.
+        interactive: force (True) or suppress (False) the widget; ``None`` asks
+            :func:`course_utils.env.is_interactive`.
+        **controls: one per argument of ``plot_fn``: ``(min, max, step, default)`` or ``(options, default)``.
+
+    Returns:
+        The ``ipywidgets.interactive`` widget, or whatever ``plot_fn`` returned in static mode.
+    """
+    from .env import is_interactive
+
+    if not callable(plot_fn):
+        raise TypeError(f"explore: plot_fn must be callable, got {type(plot_fn).__name__}")
+    built = build_controls(controls)  # validate even when we end up static
+    if interactive is None:
+        interactive = is_interactive()
+    if not interactive:
+        import matplotlib.pyplot as plt
+
+        print("Static figure at the default settings; run the notebook to get sliders: "
+              + ", ".join(f"{k}={v}" for k, v in defaults(controls).items()))
+        result = plot_fn(**defaults(controls))
+        plt.show()
+        return result
+    import ipywidgets as w
+    from IPython.display import display
+
+    widget = w.interactive(plot_fn, **built)
+    display(widget)
+    return widget
