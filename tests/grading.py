@@ -1,0 +1,127 @@
+"""Run the nbgrader round trip in a throw-away copy of the course.
+
+A course copy holds solutions/ and nbgrader_config.py; `nbgrader generate_assignment` makes the
+student version, submissions are written to submitted/<student>/<assignment>/, `nbgrader
+autograde` grades them all in one run, and the gradebook is read back with nbgrader's API.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+
+
+def assignments() -> list[str]:
+    return sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def wrong_answers(assignment: str) -> dict[str, tuple[str, str]]:
+    """name -> (answer cell grade_id, wrong source) from tests/wrong_answers/<assignment>.py."""
+    module = importlib.import_module(f"wrong_answers.{assignment}")
+    return module.WRONG_ANSWERS
+
+
+def nbgrader(course: Path, *args: str, timeout: int = 1500) -> subprocess.CompletedProcess:
+    """Run an nbgrader command in ``course``; nbgrader needs the venv's bin/ on PATH (alembic)."""
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("NBGRADER_DB_URL", None)  # always the throw-away SQLite gradebook of the copy
+    result = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True,
+                            text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def make_course(dest: Path, assignment: str) -> Path:
+    """Copy the course's nbgrader source for one assignment and generate its student version."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", dest / "nbgrader_config.py")
+    shutil.copytree(ROOT / "solutions" / assignment, dest / "solutions" / assignment,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    nbgrader(dest, "generate_assignment", assignment, "--force")
+    return dest
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def cells_by_grade_id(nb: dict) -> dict[str, dict]:
+    return {c["metadata"]["nbgrader"]["grade_id"]: c for c in nb["cells"] if "nbgrader" in c.get("metadata", {})}
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def solved_source(cell: dict) -> str:
+    """An answer cell's solution as a learner would type it: the markers dropped."""
+    lines = [ln for ln in source(cell).splitlines() if ln.strip() not in (BEGIN_SOLUTION, END_SOLUTION)]
+    return "\n".join(lines)
+
+
+def answer_ids(nb: dict) -> list[str]:
+    return [gid for gid, c in cells_by_grade_id(nb).items() if c["metadata"]["nbgrader"].get("solution")]
+
+
+def submit(course: Path, assignment: str, student: str, replace: dict[str, str] | None = None,
+           solve: bool = True) -> None:
+    """Write a submission: the released notebooks, answer cells solved (or left blank), some replaced.
+
+    Args:
+        replace: answer-cell grade_id -> source to put there instead (a wrong answer).
+        solve: fill every other answer cell with the instructor's solution.
+    """
+    replace = dict(replace or {})
+    release = course / "exercises" / assignment
+    for nb_path in sorted(release.glob("*.ipynb")):
+        nb = load(nb_path)
+        solutions = cells_by_grade_id(load(course / "solutions" / assignment / nb_path.name))
+        for gid, cell in cells_by_grade_id(nb).items():
+            if gid in replace:
+                cell["source"] = replace.pop(gid).strip("\n")
+            elif solve and cell["metadata"]["nbgrader"].get("solution"):
+                cell["source"] = solved_source(solutions[gid])
+        out = course / "submitted" / student / assignment / nb_path.name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    if replace:
+        raise KeyError(f"{assignment}: no answer cell with grade_id {sorted(replace)}")
+
+
+@dataclass
+class Score:
+    total: float
+    max_total: float
+    cells: dict[str, float]  # test cell grade_id -> points earned
+
+    def lost(self, max_cells: dict[str, float]) -> dict[str, float]:
+        return {gid: max_cells[gid] - pts for gid, pts in self.cells.items() if pts < max_cells[gid]}
+
+
+def scores(course: Path, assignment: str) -> tuple[dict[str, Score], dict[str, float]]:
+    """Every student's score, and each test cell's maximum, from the copy's gradebook."""
+    from nbgrader.api import Gradebook
+
+    db_url = "sqlite:///" + str(course / "gradebook.db")
+    result: dict[str, Score] = {}
+    max_cells: dict[str, float] = {}
+    with Gradebook(db_url) as gb:
+        for sub in gb.assignment_submissions(assignment):
+            cells = {}
+            for nb in sub.notebooks:
+                for grade in nb.grades:
+                    cells[grade.name] = grade.score
+                    max_cells[grade.name] = grade.max_score
+            result[sub.student.id] = Score(sub.score, sub.max_score, cells)
+    return result, max_cells
