@@ -18,8 +18,9 @@ import pytest
 from grading import (ROOT, assignments, cells_by_grade_id, load, make_course, nbgrader, scores, source, submit,
                      wrong_answers)
 
-ASSIGNMENTS = assignments()
-WRONG = [(a, name) for a in ASSIGNMENTS for name in wrong_answers(a)]
+ASSIGNMENTS = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in assignments()]
+# One autograde run per assignment: its tests share an xdist group (run with --dist loadgroup).
+WRONG = [pytest.param(a, name, marks=pytest.mark.xdist_group(a)) for a in assignments() for name in wrong_answers(a)]
 _graded: dict = {}
 
 

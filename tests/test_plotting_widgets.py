@@ -1,0 +1,68 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_utils import plotting, widgets  # noqa: E402
+
+
+def teardown_function():
+    plt.close("all")
+
+
+def test_plot_curves_one_panel_per_metric():
+    fig = plotting.plot_curves({"train_loss": [1, 0.5], "val_loss": [1.2, 0.7], "val_accuracy": [0.5, 0.8]})
+    assert [ax.get_title() for ax in fig.axes] == ["accuracy", "loss"]
+    assert len(fig.axes[1].lines) == 2
+    with pytest.raises(ValueError, match="non-empty dict"):
+        plotting.plot_curves({})
+
+
+def test_show_images_layouts():
+    fig = plotting.show_images(np.zeros((5, 1, 8, 8)), labels=list("abcde"), ncols=3)
+    assert len(fig.axes) == 6
+    with pytest.raises(ValueError, match="got 2 images but 1 labels"):
+        plotting.show_images(np.zeros((2, 8, 8)), labels=["a"])
+    with pytest.raises(ValueError, match="expected"):
+        plotting.show_images(np.zeros((8, 8)))
+
+
+def test_decision_boundary_and_surface():
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    ax = plotting.plot_decision_boundary(lambda P: (P.sum(axis=1) > 1).astype(int), X, np.array([0, 1]))
+    assert ax.collections
+    with pytest.raises(ValueError, match=r"X must be \(N, 2\)"):
+        plotting.plot_decision_boundary(lambda P: P[:, 0], np.zeros((3, 3)), np.zeros(3))
+    ax = plotting.plot_surface(lambda x, y: x ** 2 + y ** 2, paths={"gd": np.array([[1.0, 1.0], [0.5, 0.5]])})
+    assert ax.get_legend() is not None
+    with pytest.raises(ValueError, match=r"must be \(T, 2\)"):
+        plotting.plot_surface(lambda x, y: x + y, paths={"bad": np.zeros(3)})
+
+
+def test_use_course_style_only_when_called():
+    before = plt.rcParams["axes.grid"]
+    plt.rcParams["axes.grid"] = False
+    plotting.use_course_style()
+    assert plt.rcParams["axes.grid"] is True
+    plt.rcParams["axes.grid"] = before
+
+
+def test_explore_static_and_interactive():
+    calls = []
+
+    def draw(lr, kind):
+        calls.append((lr, kind))
+        return "drawn"
+
+    assert widgets.explore(draw, interactive=False, lr=(0.01, 1.0, 0.01, 0.1), kind=(["a", "b"], "a")) == "drawn"
+    assert calls == [(0.1, "a")]
+    w = widgets.explore(draw, interactive=True, lr=(1, 10, 1, 3), kind=(["a", "b"], "b"))
+    assert type(w).__name__ == "interactive"
+    assert [type(c).__name__ for c in w.children[:2]] == ["IntSlider", "Dropdown"]
+    with pytest.raises(ValueError, match="min <= default <= max"):
+        widgets.explore(draw, interactive=False, lr=(0.0, 1.0, 0.1, 2.0), kind=(["a"], "a"))
+    with pytest.raises(ValueError, match="must be"):
+        widgets.explore(draw, interactive=False, lr="fast")
