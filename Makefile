@@ -19,7 +19,6 @@ export OMP_NUM_THREADS := 1
 # Book builds and tests run unattended: progress bars print plain lines, explorers draw static figures.
 export COURSE_STATIC_OUTPUT := 1
 export PYTHONPATH := $(abspath tests)
-export MPLBACKEND := Agg
 
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 JB_BUILD := $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
