@@ -46,7 +46,7 @@ def defaults(controls: dict[str, Control]) -> dict[str, Any]:
     return {name: spec[-1] for name, spec in controls.items()}
 
 
-def explore(plot_fn: Callable[..., Any], interactive: bool | None = None, **controls: Control) -> Any:
+def explore(plot_fn: Callable[..., Any], interactive: bool | None = None, **controls: Control) -> None:
     """Sliders for ``plot_fn``'s keyword arguments when someone is watching, one static figure otherwise.
 
     Args:
@@ -56,7 +56,8 @@ def explore(plot_fn: Callable[..., Any], interactive: bool | None = None, **cont
         **controls: one per argument of ``plot_fn``: ``(min, max, step, default)`` or ``(options, default)``.
 
     Returns:
-        The ``ipywidgets.interactive`` widget, or whatever ``plot_fn`` returned in static mode.
+        None: the widget (or the static figure) is displayed here, so ending a cell with
+        ``explore(...)`` shows it exactly once.
     """
     from .env import is_interactive
 
@@ -70,12 +71,11 @@ def explore(plot_fn: Callable[..., Any], interactive: bool | None = None, **cont
 
         print("Static figure at the default settings; run the notebook to get sliders: "
               + ", ".join(f"{k}={v}" for k, v in defaults(controls).items()))
-        result = plot_fn(**defaults(controls))
+        plot_fn(**defaults(controls))
         plt.show()
-        return result
+        return None
     import ipywidgets as w
     from IPython.display import display
 
-    widget = w.interactive(plot_fn, **built)
-    display(widget)
-    return widget
+    display(w.interactive(plot_fn, **built))
+    return None

@@ -50,17 +50,20 @@ def test_use_course_style_only_when_called():
     plt.rcParams["axes.grid"] = before
 
 
-def test_explore_static_and_interactive():
+def test_explore_static_and_interactive(monkeypatch):
     calls = []
 
     def draw(lr, kind):
         calls.append((lr, kind))
         return "drawn"
 
-    assert widgets.explore(draw, interactive=False, lr=(0.01, 1.0, 0.01, 0.1), kind=(["a", "b"], "a")) == "drawn"
+    assert widgets.explore(draw, interactive=False, lr=(0.01, 1.0, 0.01, 0.1), kind=(["a", "b"], "a")) is None
     assert calls == [(0.1, "a")]
-    w = widgets.explore(draw, interactive=True, lr=(1, 10, 1, 3), kind=(["a", "b"], "b"))
-    assert type(w).__name__ == "interactive"
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    assert widgets.explore(draw, interactive=True, lr=(1, 10, 1, 3), kind=(["a", "b"], "b")) is None
+    (w,) = shown
+    assert type(w).__name__ == "interactive" and calls[-1] == (3, "b")
     assert [type(c).__name__ for c in w.children[:2]] == ["IntSlider", "Dropdown"]
     with pytest.raises(ValueError, match="min <= default <= max"):
         widgets.explore(draw, interactive=False, lr=(0.0, 1.0, 0.1, 2.0), kind=(["a"], "a"))
