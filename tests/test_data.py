@@ -67,6 +67,7 @@ def test_load_mnist_auto_falls_back_to_bundled_subset_and_says_so(tmp_path, monk
     assert ds.X.shape == (4000, 28, 28) and ds.X_test.shape == (1000, 28, 28)
     assert ds.X.dtype == np.uint8 and ds.X.max() > 200
     assert set(np.unique(ds.y_test)) == set(range(10))
+    assert set(np.unique(ds.y[:100])) == set(range(10)), "the offline training split must not be sorted by class"
 
 
 def test_load_mnist_download_only_raises_offline(tmp_path, monkeypatch):
