@@ -17,21 +17,27 @@ __all__ = ["Timer", "History", "make_loader", "train_one_epoch", "evaluate", "fi
 
 
 class Timer:
-    """Wall-clock timer: ``with Timer() as t: ...`` then ``t.seconds``; or ``Timer("label")`` to print."""
+    """Wall-clock and CPU timer: ``with Timer() as t: ...`` then ``t.seconds`` / ``t.cpu_seconds``.
+
+    ``Timer("label")`` also prints both on exit. On a busy machine wall time exceeds CPU time;
+    on an accelerator, synchronize the device inside the block before it ends.
+    """
 
     def __init__(self, label: str | None = None) -> None:
         self.label = label
         self.seconds = float("nan")
-        self._start = 0.0
+        self.cpu_seconds = float("nan")
+        self._start = self._cpu_start = 0.0
 
     def __enter__(self) -> "Timer":
-        self._start = time.perf_counter()
+        self._start, self._cpu_start = time.perf_counter(), time.process_time()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self._start
+        self.cpu_seconds = time.process_time() - self._cpu_start
         if self.label:
-            print(f"{self.label}: {self.seconds:.3f} s")
+            print(f"{self.label}: {self.seconds:.3f} s wall, {self.cpu_seconds:.3f} s CPU")
 
 
 @dataclass
