@@ -1,0 +1,250 @@
+"""Wrong answers for a03_pytorch: the mistakes learners actually make."""
+
+WRONG_ANSWERS = {
+    # --- MLP ---------------------------------------------------------------------------------
+    "mlp_softmax_at_the_end": ("MLP", '''
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden, num_classes):
+        super().__init__()
+        layers, width = [], in_features
+        for h in hidden:
+            layers += [nn.Linear(width, h), nn.ReLU()]
+            width = h
+        layers += [nn.Linear(width, num_classes), nn.Softmax(dim=1)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+'''),
+    "mlp_missing_activation": ("MLP", '''
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden, num_classes):
+        super().__init__()
+        layers, width = [], in_features
+        for i, h in enumerate(hidden):
+            layers.append(nn.Linear(width, h))
+            if i == 0:
+                layers.append(nn.ReLU())
+            width = h
+        layers.append(nn.Linear(width, num_classes))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+'''),
+    "mlp_relu_after_last_layer": ("MLP", '''
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden, num_classes):
+        super().__init__()
+        layers, width = [], in_features
+        for h in [*hidden, num_classes]:
+            layers += [nn.Linear(width, h), nn.ReLU()]
+            width = h
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+'''),
+    "mlp_first_width_everywhere": ("MLP", '''
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden, num_classes):
+        super().__init__()
+        h = hidden[0]
+        layers = [nn.Linear(in_features, h), nn.ReLU()]
+        for _ in hidden[1:]:
+            layers += [nn.Linear(h, h), nn.ReLU()]
+        layers.append(nn.Linear(h, num_classes))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return self.net(x)
+'''),
+    "mlp_two_hidden_layers_hard_coded": ("MLP", '''
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden, num_classes):
+        super().__init__()
+        self.fc1 = nn.Linear(in_features, hidden[0])
+        self.fc2 = nn.Linear(hidden[0], hidden[1])
+        self.fc3 = nn.Linear(hidden[1], num_classes)
+
+    def forward(self, x):
+        x = torch.relu(self.fc1(x))
+        x = torch.relu(self.fc2(x))
+        return self.fc3(x)
+'''),
+    # --- train_one_epoch ---------------------------------------------------------------------
+    "train_no_zero_grad": ("train_one_epoch", '''
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    total, count = 0.0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(X)
+        count += len(X)
+    return total / count
+'''),
+    "train_zero_grad_after_step": ("train_one_epoch", '''
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    total, count = 0.0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        total += loss.item() * len(X)
+        count += len(X)
+    return total / count
+'''),
+    "train_no_model_train": ("train_one_epoch", '''
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    total, count = 0.0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * len(X)
+        count += len(X)
+    return total / count
+'''),
+    "train_unweighted_batch_mean": ("train_one_epoch", '''
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    losses = []
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
+'''),
+    "train_returns_last_batch_loss": ("train_one_epoch", '''
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+    return loss.item()
+'''),
+    "train_returns_tensor_no_device": ("train_one_epoch", '''
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    total, count = 0.0, 0
+    for X, y in loader:
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        total = total + loss * len(X)
+        count += len(X)
+    return total / count
+'''),
+    # --- adam_step ---------------------------------------------------------------------------
+    "adam_no_bias_correction": ("adam_step", '''
+def adam_step(params, grads, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    beta1, beta2 = betas
+    if not state:
+        state["t"] = 0
+        state["m"] = [torch.zeros_like(p) for p in params]
+        state["v"] = [torch.zeros_like(p) for p in params]
+    state["t"] += 1
+    with torch.no_grad():
+        for p, g, m, v in zip(params, grads, state["m"], state["v"]):
+            m.mul_(beta1).add_((1 - beta1) * g)
+            v.mul_(beta2).add_((1 - beta2) * g ** 2)
+            p -= lr * m / (v.sqrt() + eps)
+'''),
+    "adam_bias_correction_t_from_zero": ("adam_step", '''
+def adam_step(params, grads, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    beta1, beta2 = betas
+    if not state:
+        state["t"] = 0
+        state["m"] = [torch.zeros_like(p) for p in params]
+        state["v"] = [torch.zeros_like(p) for p in params]
+    t = state["t"]
+    with torch.no_grad():
+        for p, g, m, v in zip(params, grads, state["m"], state["v"]):
+            m.mul_(beta1).add_((1 - beta1) * g)
+            v.mul_(beta2).add_((1 - beta2) * g ** 2)
+            m_hat = m / (1 - beta1 ** t)
+            v_hat = v / (1 - beta2 ** t)
+            p -= lr * m_hat / (v_hat.sqrt() + eps)
+    state["t"] += 1
+'''),
+    "adam_eps_inside_sqrt": ("adam_step", '''
+def adam_step(params, grads, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    beta1, beta2 = betas
+    if not state:
+        state["t"] = 0
+        state["m"] = [torch.zeros_like(p) for p in params]
+        state["v"] = [torch.zeros_like(p) for p in params]
+    state["t"] += 1
+    t = state["t"]
+    with torch.no_grad():
+        for p, g, m, v in zip(params, grads, state["m"], state["v"]):
+            m.mul_(beta1).add_((1 - beta1) * g)
+            v.mul_(beta2).add_((1 - beta2) * g ** 2)
+            m_hat = m / (1 - beta1 ** t)
+            v_hat = v / (1 - beta2 ** t)
+            p -= lr * m_hat / torch.sqrt(v_hat + eps)
+'''),
+    "adam_v_not_squared": ("adam_step", '''
+def adam_step(params, grads, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    beta1, beta2 = betas
+    if not state:
+        state["t"] = 0
+        state["m"] = [torch.zeros_like(p) for p in params]
+        state["v"] = [torch.zeros_like(p) for p in params]
+    state["t"] += 1
+    t = state["t"]
+    with torch.no_grad():
+        for p, g, m, v in zip(params, grads, state["m"], state["v"]):
+            m.mul_(beta1).add_((1 - beta1) * g)
+            v.mul_(beta2).add_((1 - beta2) * g)
+            m_hat = m / (1 - beta1 ** t)
+            v_hat = v / (1 - beta2 ** t)
+            p -= lr * m_hat / (v_hat.sqrt() + eps)
+'''),
+    "adam_bias_correction_in_place": ("adam_step", '''
+def adam_step(params, grads, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    beta1, beta2 = betas
+    if not state:
+        state["t"] = 0
+        state["m"] = [torch.zeros_like(p) for p in params]
+        state["v"] = [torch.zeros_like(p) for p in params]
+    state["t"] += 1
+    t = state["t"]
+    with torch.no_grad():
+        for p, g, m, v in zip(params, grads, state["m"], state["v"]):
+            m.mul_(beta1).add_((1 - beta1) * g)
+            v.mul_(beta2).add_((1 - beta2) * g ** 2)
+            m /= 1 - beta1 ** t
+            v /= 1 - beta2 ** t
+            p -= lr * m / (v.sqrt() + eps)
+'''),
+    "adam_default_betas_hard_coded": ("adam_step", '''
+def adam_step(params, grads, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    if not state:
+        state["t"] = 0
+        state["m"] = [torch.zeros_like(p) for p in params]
+        state["v"] = [torch.zeros_like(p) for p in params]
+    state["t"] += 1
+    t = state["t"]
+    with torch.no_grad():
+        for p, g, m, v in zip(params, grads, state["m"], state["v"]):
+            m.mul_(0.9).add_(0.1 * g)
+            v.mul_(0.999).add_(0.001 * g ** 2)
+            p -= lr * (m / (1 - 0.9 ** t)) / ((v / (1 - 0.999 ** t)).sqrt() + eps)
+'''),
+}
