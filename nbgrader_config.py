@@ -36,10 +36,11 @@ c.ClearSolutions.code_stub = {
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # --- Autograding ---------------------------------------------------------------------------
-# Per-cell timeout, chosen deliberately: the longest graded cell is a02's training test, which
-# stops its own training after 20 s (it reads NBGRADER_EXECUTION) and takes about 5 s on a
-# 2-core laptop CPU. 120 s leaves room for slow student machines and a cold kernel, while a
-# submission stuck in an endless loop still fails that cell within two minutes.
+# Per-cell timeout, chosen deliberately. The slowest graded cells take a few seconds here:
+# a02's digits-training test (about 2 s, and it fails by itself if training takes 60 s or more)
+# and a03's first optimizer step (torch imports its compiler stack on first use, 4-8 s).
+# 120 s leaves room for slow student machines and a cold kernel, while a submission stuck in an
+# endless loop still fails that cell within two minutes instead of stalling the whole class.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
 # Tracebacks in graded notebooks show only the exception and its message. The default IPython

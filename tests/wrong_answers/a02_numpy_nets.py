@@ -1,0 +1,205 @@
+"""Wrong answers for a02_numpy_nets: the slips learners make when they write a network in NumPy.
+
+loss_and_grads and train wrong answers are a correct implementation (LOSS_AND_GRADS, TRAIN) with exactly
+one slip edited in, so each one shows which test cells catch that slip alone.
+"""
+
+LOSS_AND_GRADS = """
+def loss_and_grads(params, X, y):
+    N = X.shape[0]
+    Z1 = X @ params["W1"] + params["b1"]  # (N, H)
+    A1 = relu(Z1)
+    S = A1 @ params["W2"] + params["b2"]  # (N, C)
+    S = S - S.max(axis=1, keepdims=True)
+    log_P = S - np.log(np.exp(S).sum(axis=1, keepdims=True))
+    loss = -np.mean(log_P[np.arange(N), y])
+    dS = np.exp(log_P)
+    dS[np.arange(N), y] -= 1
+    dS = dS / N
+    dZ1 = (dS @ params["W2"].T) * relu_derivative(Z1)
+    grads = {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": A1.T @ dS, "b2": dS.sum(axis=0)}
+    return loss, grads
+"""
+
+TRAIN = """
+def train(X, y, hidden_size, lr, epochs, batch_size, seed=0):
+    N, D = X.shape
+    params = init_params(D, hidden_size, int(y.max()) + 1, seed=seed)
+    rng = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        order = rng.permutation(N)
+        for start in range(0, N, batch_size):
+            idx = order[start:start + batch_size]
+            _, grads = loss_and_grads(params, X[idx], y[idx])
+            for k in params:
+                params[k] -= lr * grads[k]
+    return params
+"""
+
+
+def _slip(correct: str, old: str, new: str) -> str:
+    """``correct`` with the one line fragment ``old`` replaced by ``new`` (which must occur exactly once)."""
+    assert correct.count(old) == 1, f"wrong-answer template: {old!r} must occur exactly once"
+    return correct.replace(old, new)
+
+
+WRONG_ANSWERS = {
+    # --- relu --------------------------------------------------------------------------------
+    "relu_in_place": ("relu", '''
+def relu(x):
+    x[x < 0] = 0
+    return x
+'''),
+    "relu_max_reduction": ("relu", '''
+def relu(x):
+    return np.max(x, 0)
+'''),
+    "relu_leaky": ("relu", '''
+def relu(x):
+    return np.where(x > 0, x, 0.01 * x)
+'''),
+    # --- relu_derivative ---------------------------------------------------------------------
+    "relu_derivative_returns_activation": ("relu_derivative", '''
+def relu_derivative(x):
+    return np.maximum(x, 0)
+'''),
+    "relu_derivative_one_at_zero": ("relu_derivative", '''
+def relu_derivative(x):
+    return (x >= 0).astype(float)
+'''),
+    "relu_derivative_boolean": ("relu_derivative", '''
+def relu_derivative(x):
+    return x > 0
+'''),
+    # --- sigmoid -----------------------------------------------------------------------------
+    "sigmoid_naive_overflow": ("sigmoid", '''
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+'''),
+    "sigmoid_where_both_branches": ("sigmoid", '''
+def sigmoid(x):
+    return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))
+'''),
+    "sigmoid_clip_float64_only": ("sigmoid", '''
+def sigmoid(x):
+    x = np.clip(x, -500, 500)
+    return 1 / (1 + np.exp(-x))
+'''),
+    # --- sigmoid_derivative ------------------------------------------------------------------
+    "sigmoid_derivative_of_x_itself": ("sigmoid_derivative", '''
+def sigmoid_derivative(x):
+    return x * (1 - x)
+'''),
+    "sigmoid_derivative_naive_exp": ("sigmoid_derivative", '''
+def sigmoid_derivative(x):
+    return np.exp(-x) / (1 + np.exp(-x)) ** 2
+'''),
+    "sigmoid_derivative_sign_error": ("sigmoid_derivative", '''
+def sigmoid_derivative(x):
+    s = sigmoid(x)
+    return s * (s - 1)
+'''),
+    # --- init_params -------------------------------------------------------------------------
+    "init_params_scale_0_01": ("init_params", '''
+def init_params(input_size, hidden_size, output_size, seed=0):
+    rng = np.random.default_rng(seed)
+    return {"W1": 0.01 * rng.standard_normal((input_size, hidden_size)), "b1": np.zeros(hidden_size),
+            "W2": 0.01 * rng.standard_normal((hidden_size, output_size)), "b2": np.zeros(output_size)}
+'''),
+    "init_params_2d_biases": ("init_params", '''
+def init_params(input_size, hidden_size, output_size, seed=0):
+    rng = np.random.default_rng(seed)
+    return {"W1": rng.normal(0, np.sqrt(2 / input_size), (input_size, hidden_size)), "b1": np.zeros((1, hidden_size)),
+            "W2": rng.normal(0, np.sqrt(2 / hidden_size), (hidden_size, output_size)), "b2": np.zeros((1, output_size))}
+'''),
+    "init_params_unseeded": ("init_params", '''
+def init_params(input_size, hidden_size, output_size, seed=0):
+    rng = np.random.default_rng()
+    return {"W1": rng.normal(0, np.sqrt(2 / input_size), (input_size, hidden_size)), "b1": np.zeros(hidden_size),
+            "W2": rng.normal(0, np.sqrt(2 / hidden_size), (hidden_size, output_size)), "b2": np.zeros(output_size)}
+'''),
+    "init_params_seed_ignored": ("init_params", '''
+def init_params(input_size, hidden_size, output_size, seed=0):
+    rng = np.random.default_rng(0)
+    return {"W1": rng.normal(0, np.sqrt(2 / input_size), (input_size, hidden_size)), "b1": np.zeros(hidden_size),
+            "W2": rng.normal(0, np.sqrt(2 / hidden_size), (hidden_size, output_size)), "b2": np.zeros(output_size)}
+'''),
+    # --- forward -----------------------------------------------------------------------------
+    "forward_no_relu": ("forward", '''
+def forward(params, X):
+    return (X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"]
+'''),
+    "forward_bias_after_relu": ("forward", '''
+def forward(params, X):
+    return (relu(X @ params["W1"]) + params["b1"]) @ params["W2"] + params["b2"]
+'''),
+    "forward_transposed_scores": ("forward", '''
+def forward(params, X):
+    return params["W2"].T @ relu(params["W1"].T @ X.T + params["b1"][:, None]) + params["b2"][:, None]
+'''),
+    # --- loss_and_grads (backprop) ---------------------------------------------------------------
+    "loss_and_grads_no_relu_mask": ("loss_and_grads", _slip(
+        LOSS_AND_GRADS, "(dS @ params[\"W2\"].T) * relu_derivative(Z1)", "dS @ params[\"W2\"].T")),
+    "loss_and_grads_forgets_1_over_N": ("loss_and_grads", _slip(LOSS_AND_GRADS, "    dS = dS / N\n", "")),
+    "loss_and_grads_zero_bias_grads": ("loss_and_grads", _slip(
+        LOSS_AND_GRADS, "dZ1.sum(axis=0)", "np.zeros_like(params[\"b1\"])")),
+    "loss_and_grads_transposed_dW1": ("loss_and_grads", _slip(LOSS_AND_GRADS, "X.T @ dZ1", "dZ1.T @ X")),
+    "loss_and_grads_sign_error": ("loss_and_grads", _slip(LOSS_AND_GRADS, "dS[np.arange(N), y] -= 1",
+                                                          "dS[np.arange(N), y] -= 1\n    dS = -dS")),
+    "loss_and_grads_unstable_softmax": ("loss_and_grads", _slip(
+        LOSS_AND_GRADS, "    S = S - S.max(axis=1, keepdims=True)\n", "")),
+    # --- train -----------------------------------------------------------------------------------
+    "train_never_shuffles": ("train", _slip(TRAIN, "rng.permutation(N)", "np.arange(N)")),
+    "train_returns_after_one_epoch": ("train", _slip(TRAIN, "\n    return params", "\n        return params")),
+    "train_ignores_lr": ("train", _slip(TRAIN, "lr * grads[k]", "grads[k]")),
+    "train_labels_not_shuffled": ("train", _slip(TRAIN, "y[idx]", "y[start:start + batch_size]")),
+    # --- precision_recall_f1 -----------------------------------------------------------------
+    "prf_precision_recall_swapped": ("precision_recall_f1", '''
+def precision_recall_f1(y_true, y_pred, num_classes):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    precision, recall, f1 = np.zeros(num_classes), np.zeros(num_classes), np.zeros(num_classes)
+    for c in range(num_classes):
+        tp = np.sum((y_pred == c) & (y_true == c))
+        fp = np.sum((y_pred == c) & (y_true != c))
+        fn = np.sum((y_pred != c) & (y_true == c))
+        precision[c] = tp / (tp + fn) if tp + fn else 0.0
+        recall[c] = tp / (tp + fp) if tp + fp else 0.0
+        f1[c] = 2 * precision[c] * recall[c] / (precision[c] + recall[c]) if tp else 0.0
+    return precision, recall, f1
+'''),
+    "prf_f1_arithmetic_mean": ("precision_recall_f1", '''
+def precision_recall_f1(y_true, y_pred, num_classes):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    precision, recall = np.zeros(num_classes), np.zeros(num_classes)
+    for c in range(num_classes):
+        tp = np.sum((y_pred == c) & (y_true == c))
+        fp = np.sum((y_pred == c) & (y_true != c))
+        fn = np.sum((y_pred != c) & (y_true == c))
+        precision[c] = tp / (tp + fp) if tp + fp else 0.0
+        recall[c] = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, (precision + recall) / 2
+'''),
+    "prf_division_by_zero_nan": ("precision_recall_f1", '''
+def precision_recall_f1(y_true, y_pred, num_classes):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    classes = np.arange(num_classes)[:, None]
+    tp = np.sum((y_pred == classes) & (y_true == classes), axis=1)
+    precision = tp / np.sum(y_pred == classes, axis=1)
+    recall = tp / np.sum(y_true == classes, axis=1)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+'''),
+    "prf_classes_from_data": ("precision_recall_f1", '''
+def precision_recall_f1(y_true, y_pred, num_classes):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    classes = np.unique(np.concatenate([y_true, y_pred]))
+    precision, recall, f1 = [], [], []
+    for c in classes:
+        tp = np.sum((y_pred == c) & (y_true == c))
+        p = tp / np.sum(y_pred == c) if np.sum(y_pred == c) else 0.0
+        r = tp / np.sum(y_true == c) if np.sum(y_true == c) else 0.0
+        precision.append(p)
+        recall.append(r)
+        f1.append(2 * p * r / (p + r) if p + r else 0.0)
+    return np.array(precision), np.array(recall), np.array(f1)
+'''),
+}
