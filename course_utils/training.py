@@ -164,8 +164,9 @@ def fit(model: Any, train_loader: Any, val_loader: Any, loss_fn: Callable, optim
             and load it back into ``model`` at the end.
         patience: stop early after this many epochs without a better validation accuracy.
         plot: draw loss/accuracy curves (live when someone watches, once at the end otherwise).
-        progress: ``"bar"`` (tqdm), ``"text"`` (one line per epoch) or ``"auto"``
-            (bar in a watched notebook, text in book builds, CI and autograding).
+        progress: ``"bar"`` (tqdm), ``"text"`` (one line per epoch), ``"none"`` (silent, for
+            runs repeated many times) or ``"auto"`` (bar in a watched notebook, text in book
+            builds, CI and autograding).
 
     Returns:
         :class:`History` with ``train_loss``, ``val_loss``, ``val_accuracy`` per epoch.
@@ -176,8 +177,8 @@ def fit(model: Any, train_loader: Any, val_loader: Any, loss_fn: Callable, optim
 
     if not isinstance(num_epochs, int) or num_epochs < 1:
         raise ValueError(f"fit: num_epochs must be a positive int, got {num_epochs!r}")
-    if progress not in ("auto", "bar", "text"):
-        raise ValueError(f"fit: progress must be 'auto', 'bar' or 'text', got {progress!r}")
+    if progress not in ("auto", "bar", "text", "none"):
+        raise ValueError(f"fit: progress must be 'auto', 'bar', 'text' or 'none', got {progress!r}")
     interactive = is_interactive()
     use_bar = progress == "bar" or (progress == "auto" and interactive)
     live = _LivePlot(plot and interactive)
@@ -203,7 +204,7 @@ def fit(model: Any, train_loader: Any, val_loader: Any, loss_fn: Callable, optim
         line = f"epoch {epoch:3d} | train loss {train_loss:.4f} | val loss {val['loss']:.4f} | val acc {val['accuracy']:.4f}"
         if use_bar:
             epochs.set_postfix(train_loss=f"{train_loss:.3f}", val_acc=f"{val['accuracy']:.3f}")
-        else:
+        elif progress != "none":
             print(line)
         live.update(history)
         if patience is not None and stale >= patience:

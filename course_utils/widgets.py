@@ -15,6 +15,22 @@ __all__ = ["Control", "explore", "build_controls", "defaults"]
 Control = tuple
 
 
+def _check_controls(controls: dict[str, Control]) -> None:
+    """Validate control specs without importing ipywidgets (static mode must not need it)."""
+    for name, spec in controls.items():
+        if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], (list, tuple)):
+            options, default = spec
+            if default not in options:
+                raise ValueError(f"explore: default {default!r} of {name!r} is not among its options {list(options)}")
+        elif isinstance(spec, tuple) and len(spec) == 4 and all(isinstance(v, (int, float)) for v in spec):
+            lo, hi, step, default = spec
+            if not lo <= default <= hi or step <= 0:
+                raise ValueError(f"explore: {name!r} needs min <= default <= max and step > 0, got {spec}")
+        else:
+            raise ValueError(
+                f"explore: control {name!r} must be (min, max, step, default) or (options, default), got {spec!r}")
+
+
 def build_controls(controls: dict[str, Control]) -> dict[str, Any]:
     """Turn ``{"lr": (0.001, 1.0, 0.001, 0.1), "kind": (["relu", "tanh"], "relu")}`` into ipywidgets.
 
@@ -22,22 +38,15 @@ def build_controls(controls: dict[str, Control]) -> dict[str, Any]:
     """
     import ipywidgets as w
 
+    _check_controls(controls)
     built = {}
     for name, spec in controls.items():
-        if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], (list, tuple)):
-            options, default = spec
-            if default not in options:
-                raise ValueError(f"explore: default {default!r} of {name!r} is not among its options {list(options)}")
-            built[name] = w.Dropdown(options=list(options), value=default, description=name)
-        elif isinstance(spec, tuple) and len(spec) == 4 and all(isinstance(v, (int, float)) for v in spec):
+        if len(spec) == 2:
+            built[name] = w.Dropdown(options=list(spec[0]), value=spec[1], description=name)
+        else:
             lo, hi, step, default = spec
-            if not lo <= default <= hi or step <= 0:
-                raise ValueError(f"explore: {name!r} needs min <= default <= max and step > 0, got {spec}")
             cls = w.IntSlider if all(isinstance(v, int) for v in spec) else w.FloatSlider
             built[name] = cls(min=lo, max=hi, step=step, value=default, description=name, continuous_update=False)
-        else:
-            raise ValueError(
-                f"explore: control {name!r} must be (min, max, step, default) or (options, default), got {spec!r}")
     return built
 
 
@@ -63,7 +72,7 @@ def explore(plot_fn: Callable[..., Any], interactive: bool | None = None, **cont
 
     if not callable(plot_fn):
         raise TypeError(f"explore: plot_fn must be callable, got {type(plot_fn).__name__}")
-    built = build_controls(controls)  # validate even when we end up static
+    _check_controls(controls)
     if interactive is None:
         interactive = is_interactive()
     if not interactive:
@@ -77,5 +86,5 @@ def explore(plot_fn: Callable[..., Any], interactive: bool | None = None, **cont
     import ipywidgets as w
     from IPython.display import display
 
-    display(w.interactive(plot_fn, **built))
+    display(w.interactive(plot_fn, **build_controls(controls)))
     return None

@@ -50,6 +50,15 @@ def test_use_course_style_only_when_called():
     plt.rcParams["axes.grid"] = before
 
 
+def test_explore_static_mode_does_not_need_ipywidgets(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now raises ImportError
+    drawn = []
+    widgets.explore(lambda k: drawn.append(k), interactive=False, k=(1, 5, 1, 2))
+    assert drawn == [2]
+
+
 def test_explore_static_and_interactive(monkeypatch):
     calls = []
 

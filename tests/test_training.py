@@ -42,6 +42,9 @@ def test_fit_early_stopping_and_bad_input(monkeypatch, capsys):
     assert len(history["train_loss"]) == 3 and "early stopping" in capsys.readouterr().out
     with pytest.raises(ValueError, match="num_epochs must be a positive int"):
         training.fit(model, loader, loader, nn.CrossEntropyLoss(), opt, "cpu", num_epochs=0)
+    quiet = training.fit(model, loader, loader, nn.CrossEntropyLoss(), opt, "cpu", num_epochs=2, plot=False,
+                         progress="none")
+    assert len(quiet["val_loss"]) == 2 and "epoch" not in capsys.readouterr().out
     with pytest.raises(ValueError, match="progress must be"):
         training.fit(model, loader, loader, nn.CrossEntropyLoss(), opt, "cpu", num_epochs=1, progress="fancy")
 
