@@ -42,6 +42,21 @@ def nbgrader(course: Path, *args: str, timeout: int = 1500) -> subprocess.Comple
     return result
 
 
+def autograde(course: Path, assignment: str) -> None:
+    """``nbgrader autograde`` every submission; retry once the ones whose kernel failed to start.
+
+    With two test workers, two kernels occasionally race for the same TCP port and one dies
+    before it answers ("Kernel died before replying to kernel_info"). nbgrader then drops that
+    submission's autograded copy, so a second run without --force grades exactly those.
+    """
+    try:
+        nbgrader(course, "autograde", assignment, "--force")
+    except RuntimeError as err:
+        if "Kernel died before replying to kernel_info" not in str(err):
+            raise
+        nbgrader(course, "autograde", assignment)
+
+
 def make_course(dest: Path, assignment: str) -> Path:
     """Copy the course's nbgrader source for one assignment and generate its student version."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """nbgrader round trip for every assignment in solutions/.
 
-In a temporary copy of the course, per assignment and in one autograde run:
+In temporary copies of the course (one per shard of submissions, see SHARD_SIZE):
 - the instructor's solution scores full marks;
 - the untouched student version scores zero;
 - every wrong answer in tests/wrong_answers/<assignment>.py loses points;
@@ -15,26 +15,49 @@ import filecmp
 
 import pytest
 
-from grading import (ROOT, assignments, cells_by_grade_id, load, make_course, nbgrader, scores, source, submit,
-                     wrong_answers)
+from grading import (ROOT, assignments, autograde, cells_by_grade_id, load, make_course, nbgrader, scores, source,
+                     submit, wrong_answers)
 
-ASSIGNMENTS = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in assignments()]
-# One autograde run per assignment: its tests share an xdist group (run with --dist loadgroup).
-WRONG = [pytest.param(a, name, marks=pytest.mark.xdist_group(a)) for a in assignments() for name in wrong_answers(a)]
+# Submissions are autograded in shards of SHARD_SIZE, one nbgrader run per shard in its own course
+# copy. Each shard is an xdist group (run with --dist loadgroup), so the ~100 autograded notebooks
+# spread evenly over the CI machine's two cores; shard 0 also holds the solution and the blank.
+SHARD_SIZE = 12
+
+
+def _shards(assignment: str) -> list[list[str]]:
+    names = list(wrong_answers(assignment))
+    return [names[i:i + SHARD_SIZE] for i in range(0, len(names), SHARD_SIZE)] or [[]]
+
+
+def _shard_of(assignment: str, wrong: str) -> int:
+    return next(k for k, names in enumerate(_shards(assignment)) if wrong in names)
+
+
+ASSIGNMENTS = [pytest.param(a, marks=pytest.mark.xdist_group(f"{a}-0")) for a in assignments()]
+WRONG = [pytest.param(a, name, marks=pytest.mark.xdist_group(f"{a}-{_shard_of(a, name)}"))
+         for a in assignments() for name in wrong_answers(a)]
 _graded: dict = {}
 
 
-def graded(assignment: str, tmp_path_factory: pytest.TempPathFactory):
-    """Autograde solution, blank and every wrong answer of ``assignment`` once; cache the result."""
-    if assignment not in _graded:
-        course = make_course(tmp_path_factory.mktemp(f"course_{assignment}"), assignment)
-        submit(course, assignment, "solution")
-        submit(course, assignment, "blank", solve=False)
-        for name, (grade_id, wrong_source) in wrong_answers(assignment).items():
+def graded(assignment: str, tmp_path_factory: pytest.TempPathFactory, shard: int = 0):
+    """Autograde one shard of ``assignment``'s submissions in one nbgrader run; cache the result.
+
+    Shard 0 holds the solution and the untouched exercise; every shard holds up to SHARD_SIZE
+    wrong answers, each the solution with one answer cell replaced.
+    """
+    key = (assignment, shard)
+    if key not in _graded:
+        course = make_course(tmp_path_factory.mktemp(f"course_{assignment}_{shard}"), assignment)
+        if shard == 0:
+            submit(course, assignment, "solution")
+            submit(course, assignment, "blank", solve=False)
+        answers = wrong_answers(assignment)
+        for name in _shards(assignment)[shard]:
+            grade_id, wrong_source = answers[name]
             submit(course, assignment, f"wrong_{name}", replace={grade_id: wrong_source})
-        nbgrader(course, "autograde", assignment, "--force")
-        _graded[assignment] = (course, *scores(course, assignment))
-    return _graded[assignment]
+        autograde(course, assignment)
+        _graded[key] = (course, *scores(course, assignment))
+    return _graded[key]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -65,7 +88,7 @@ def test_blank_exercise_scores_zero(assignment, tmp_path_factory):
 
 @pytest.mark.parametrize(("assignment", "wrong"), WRONG)
 def test_wrong_answer_loses_points(assignment, wrong, tmp_path_factory):
-    _, result, max_cells = graded(assignment, tmp_path_factory)
+    _, result, max_cells = graded(assignment, tmp_path_factory, _shard_of(assignment, wrong))
     score = result[f"wrong_{wrong}"]
     assert score.total < score.max_total, f"wrong answer {wrong!r} kept full marks: the tests do not catch it"
     print(f"{assignment}/{wrong}: {score.total:g}/{score.max_total:g}, lost {score.lost(max_cells)}")
