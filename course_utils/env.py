@@ -123,9 +123,6 @@ def setup(seed: int | None = 0, device: str | None = None, verbose: bool = True)
     Returns:
         The ``torch.device`` that the notebook should use.
     """
-    import numpy as np
-    import torch
-
     if seed is not None:
         seed_everything(seed)
     dev = get_device(device)
