@@ -1,6 +1,6 @@
 """Maintainer tool for the course notebooks.
 
-    python .ci/notebooks.py setup-cell     print the canonical first code cell
+    python .ci/notebooks.py setup-cell [NB] print the canonical first code cell (of notebook NB)
     python .ci/notebooks.py sync           rewrite every notebook's setup cell from _config.yml
     python .ci/notebooks.py strip [FILES]  remove outputs, execution counts and volatile metadata
     python .ci/notebooks.py check          exit 1 if a notebook is unstripped or its setup cell is stale
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +34,23 @@ def repository_url() -> str:
     return match.group(1).strip("'\"")
 
 
-def setup_cell_source() -> str:
+def part_extra(path: Path | None) -> str | None:
+    """The pyproject extra (``part5``...) a notebook's folder needs, or None for the core alone.
+
+    ``chapters/05_sequences/x.ipynb`` and ``solutions/a05_sequences/x.ipynb`` both map to ``part5``.
+    """
+    if path is None:
+        return None
+    match = re.match(r"a?0*(\d+)_", path.parent.name)
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    name = match and f"part{int(match.group(1))}"
+    return name if name in extras else None
+
+
+def setup_cell_source(path: Path | None = None) -> str:
     url = repository_url()
+    extra = part_extra(path)
+    spec = f'f"course-utils[{extra}] @ {{url}}"' if extra else "url"
     return (
         f"{SETUP_MARKER}, install the course helpers from the course repository; elsewhere they are installed already.\n"
         "import sys\n"
@@ -42,7 +58,8 @@ def setup_cell_source() -> str:
         'if "google.colab" in sys.modules:\n'
         "    import subprocess\n"
         "\n"
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+{url}"], check=True)\n'
+        f'    url = "git+{url}"\n'
+        f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", {spec}], check=True)\n'
         "\n"
         "from course_utils import env\n"
         "\n"
@@ -86,7 +103,7 @@ def problems(path: Path) -> list[str]:
     cell = first_code_cell(nb)
     if cell is None or not source(cell).startswith(SETUP_MARKER):
         found.append("first code cell is not the setup cell")
-    elif source(cell) != setup_cell_source():
+    elif source(cell) != setup_cell_source(path):
         found.append("setup cell differs from the canonical one: run `make sync-setup`")
     return found
 
@@ -98,7 +115,7 @@ def write(path: Path, nb: dict) -> None:
 def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "check"
     if cmd == "setup-cell":
-        print(setup_cell_source())
+        print(setup_cell_source(Path(argv[1]).resolve() if len(argv) > 1 else None))
         return 0
     if cmd == "strip":
         for path in [Path(a) for a in argv[1:]] or notebooks():
@@ -111,7 +128,7 @@ def main(argv: list[str]) -> int:
             nb = json.loads(path.read_text(encoding="utf-8"))
             cell = first_code_cell(nb)
             if cell is not None and source(cell).startswith(SETUP_MARKER):
-                cell["source"] = setup_cell_source()
+                cell["source"] = setup_cell_source(path).splitlines(keepends=True)
                 write(path, nb)
         return 0
     if cmd == "check":
