@@ -47,6 +47,7 @@ class History:
     metrics: dict[str, list[float]] = field(default_factory=dict)
     best_epoch: int | None = None
     seconds: float = 0.0
+    lrs: list[float] = field(default_factory=list)  # learning rate of the first parameter group, per epoch
 
     def add(self, **values: float) -> None:
         for key, value in values.items():
@@ -153,23 +154,31 @@ class _LivePlot:
 
 def fit(model: Any, train_loader: Any, val_loader: Any, loss_fn: Callable, optimizer: Any, device: Any,
         num_epochs: int, scheduler: Any = None, checkpoint_path: str | Path | None = None,
-        patience: int | None = None, plot: bool = True, progress: str = "auto") -> History:
+        patience: int | None = None, plot: bool = True, progress: str = "auto",
+        monitor: str = "val_accuracy", scheduler_metric: str = "val_loss") -> History:
     """Train for ``num_epochs`` with validation after each epoch.
 
     Args:
         model, loss_fn, optimizer: the usual PyTorch objects; model already on ``device``.
         train_loader, val_loader: ``DataLoader`` of ``(X, y)``.
-        scheduler: optional LR scheduler, stepped once per epoch.
-        checkpoint_path: save the ``state_dict`` with the best validation accuracy here,
+        scheduler: optional LR scheduler, stepped once per epoch after validation. A
+            ``ReduceLROnPlateau`` is stepped with the epoch's ``scheduler_metric``
+            (``scheduler.step(val_loss)``); every other scheduler with ``scheduler.step()``.
+        checkpoint_path: save the ``state_dict`` with the best ``monitor`` value here,
             and load it back into ``model`` at the end.
-        patience: stop early after this many epochs without a better validation accuracy.
+        patience: stop early after this many epochs without a better ``monitor`` value.
         plot: draw loss/accuracy curves (live when someone watches, once at the end otherwise).
         progress: ``"bar"`` (tqdm), ``"text"`` (one line per epoch), ``"none"`` (silent, for
             runs repeated many times) or ``"auto"`` (bar in a watched notebook, text in book
             builds, CI and autograding).
+        monitor: ``"val_accuracy"`` (higher is better, the default) or ``"val_loss"`` (lower is
+            better): the metric that picks the best checkpoint and drives early stopping.
+        scheduler_metric: ``"val_loss"`` (default) or ``"val_accuracy"``: what a plateau
+            scheduler watches. Create the scheduler with ``mode="min"`` for a loss, ``"max"`` for accuracy.
 
     Returns:
-        :class:`History` with ``train_loss``, ``val_loss``, ``val_accuracy`` per epoch.
+        :class:`History` with ``train_loss``, ``val_loss``, ``val_accuracy`` and ``lr`` (the
+        first parameter group's learning rate used in that epoch) per epoch.
     """
     import torch
 
@@ -179,10 +188,15 @@ def fit(model: Any, train_loader: Any, val_loader: Any, loss_fn: Callable, optim
         raise ValueError(f"fit: num_epochs must be a positive int, got {num_epochs!r}")
     if progress not in ("auto", "bar", "text", "none"):
         raise ValueError(f"fit: progress must be 'auto', 'bar', 'text' or 'none', got {progress!r}")
+    for name, value in (("monitor", monitor), ("scheduler_metric", scheduler_metric)):
+        if value not in ("val_accuracy", "val_loss"):
+            raise ValueError(f"fit: {name} must be 'val_accuracy' or 'val_loss', got {value!r}")
+    plateau = isinstance(scheduler, torch.optim.lr_scheduler.ReduceLROnPlateau)
+    sign = 1.0 if monitor == "val_accuracy" else -1.0  # compare sign * value: higher is better
     interactive = is_interactive()
     use_bar = progress == "bar" or (progress == "auto" and interactive)
     live = _LivePlot(plot and interactive)
-    history, best_acc, stale = History(), -1.0, 0
+    history, best, stale = History(), -float("inf"), 0
     epochs: Any = range(1, num_epochs + 1)
     if use_bar:
         from tqdm.auto import tqdm
@@ -190,13 +204,18 @@ def fit(model: Any, train_loader: Any, val_loader: Any, loss_fn: Callable, optim
         epochs = tqdm(epochs, desc="epochs")
     start = time.perf_counter()
     for epoch in epochs:
+        lr = optimizer.param_groups[0]["lr"]
         train_loss = train_one_epoch(model, train_loader, loss_fn, optimizer, device)
         val = evaluate(model, val_loader, loss_fn, device)
-        if scheduler is not None:
+        metrics = {"val_loss": val["loss"], "val_accuracy": val["accuracy"]}
+        if plateau:
+            scheduler.step(metrics[scheduler_metric])
+        elif scheduler is not None:
             scheduler.step()
         history.add(train_loss=train_loss, val_loss=val["loss"], val_accuracy=val["accuracy"])
-        if val["accuracy"] > best_acc:
-            best_acc, stale, history.best_epoch = val["accuracy"], 0, epoch
+        history.lrs.append(float(lr))
+        if sign * metrics[monitor] > best:
+            best, stale, history.best_epoch = sign * metrics[monitor], 0, epoch
             if checkpoint_path is not None:
                 torch.save(model.state_dict(), checkpoint_path)
         else:
@@ -208,12 +227,15 @@ def fit(model: Any, train_loader: Any, val_loader: Any, loss_fn: Callable, optim
             print(line)
         live.update(history)
         if patience is not None and stale >= patience:
-            print(f"early stopping: no better validation accuracy for {patience} epochs")
+            what = "validation accuracy" if monitor == "val_accuracy" else "validation loss"
+            print(f"early stopping: no better {what} for {patience} epochs")
             break
     history.seconds = time.perf_counter() - start
     if checkpoint_path is not None and history.best_epoch is not None:
         model.load_state_dict(torch.load(checkpoint_path, map_location=device))
-        print(f"restored the best model from epoch {history.best_epoch} (val acc {best_acc:.4f})")
+        best_metrics = {k: history[k][history.best_epoch - 1] for k in ("val_loss", "val_accuracy")}
+        print(f"restored the best model from epoch {history.best_epoch} "
+              f"(val loss {best_metrics['val_loss']:.4f}, val acc {best_metrics['val_accuracy']:.4f})")
     if plot:
         live.finish(history)
     return history
