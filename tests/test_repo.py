@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -78,3 +79,91 @@ def test_every_part_has_an_assignment():
 def test_pins_script_runs_with_system_python():
     out = subprocess.run([sys.executable, str(ROOT / ".ci" / "pins.py")], capture_output=True, text=True, check=True)
     assert "torch==" in out.stdout
+
+
+# Control characters (other than tab, newline, carriage return) are never intended in a source: a `"\a"` typed
+# into a notebook's JSON becomes a BEL byte where `\approx` was meant, and MathJax shows "Math input error".
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text_sources() -> dict[str, str]:
+    """Every notebook cell source and every Markdown file the repository ships, keyed by a readable location."""
+    found = {}
+    for path in notebooks.notebooks():
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for i, cell in enumerate(nb["cells"]):
+            found[f"{path.relative_to(ROOT)} cell {i}"] = notebooks.source(cell)
+    skip = {".venv", "_build", ".git", "node_modules"}
+    for path in ROOT.rglob("*.md"):
+        if not skip.intersection(path.relative_to(ROOT).parts):
+            found[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    return found
+
+
+def test_no_control_characters_in_notebooks_or_markdown():
+    sources = _text_sources()
+    assert any(k.endswith(".md") for k in sources) and any(" cell " in k for k in sources)
+    bad = {where: repr(text[max(m.start() - 20, 0):m.end() + 20])
+           for where, text in sources.items() for m in [_CONTROL.search(text)] if m}
+    assert not bad, f"control characters (a JSON escape such as \\a gone wrong?): {bad}"
+
+
+_DROPDOWN_OPEN = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<kind>admonition|dropdown)\}", re.MULTILINE)
+_CODE_FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(python|py|ipython3?|\{code-cell\}|\{code-block\}\s*python)?\s*$",
+                         re.MULTILINE)
+
+
+def dropdown_code_solutions(markdown: str) -> list[str]:
+    """The dropdown blocks of a Markdown text that contain a fenced code block (first line of each)."""
+    found = []
+    for match in _DROPDOWN_OPEN.finditer(markdown):
+        fence = match.group("fence")
+        rest = markdown[match.end():]
+        close = re.search(rf"^{re.escape(fence)}\s*$", rest, re.MULTILINE)
+        block = rest[:close.start()] if close else rest
+        is_dropdown = match.group("kind") == "dropdown" or re.search(r"^:class:.*\bdropdown\b", block, re.MULTILINE)
+        if is_dropdown and _CODE_FENCE.search(block):
+            found.append(markdown[match.start():].splitlines()[0])
+    return found
+
+
+def test_dropdown_detector_finds_code_and_ignores_prose():
+    with_code = ":::{admonition} Solution\n:class: dropdown\n\nText.\n\n```python\nprint(1)\n```\n:::\n"
+    prose_only = ":::{admonition} Why\n:class: dropdown\n\nBecause $x > 0$.\n:::\n"
+    not_dropdown = ":::{note}\n```python\nprint(1)\n```\n:::\n"
+    assert dropdown_code_solutions(with_code) and not dropdown_code_solutions(prose_only)
+    assert not dropdown_code_solutions(not_dropdown)
+
+
+def test_chapter_exercise_solutions_are_executed_cells_not_dropdown_code():
+    """Code in a folded markdown dropdown never runs, so it goes stale; solutions are `hide-input` code cells."""
+    bad = {}
+    for where, text in _text_sources().items():
+        if where.startswith("chapters/") and (" cell " not in where or _is_markdown_cell(where)):
+            if found := dropdown_code_solutions(text):
+                bad[where] = found
+    assert not bad, ("code solutions inside markdown dropdowns (make them code cells tagged hide-input whose "
+                     f"first line is `# Solution to exercise N`): {bad}")
+
+
+def _is_markdown_cell(where: str) -> bool:
+    path, _, index = where.rpartition(" cell ")
+    nb = json.loads((ROOT / path).read_text(encoding="utf-8"))
+    return nb["cells"][int(index)]["cell_type"] == "markdown"
+
+
+def test_solution_cells_follow_the_convention():
+    """A code cell that opens with `# Solution to exercise N` is folded away (hide-input) and follows its exercise."""
+    bad = []
+    for path in (ROOT / "chapters").rglob("*.ipynb"):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            match = re.match(r"# Solution to exercise (\d+)", notebooks.source(cell))
+            if cell["cell_type"] != "code" or not match:
+                continue
+            if "hide-input" not in cell.get("metadata", {}).get("tags", []):
+                bad.append(f"{path.relative_to(ROOT)} cell {i}: not tagged hide-input")
+            before = "\n".join(notebooks.source(c) for c in cells[:i] if c["cell_type"] == "markdown")
+            if f"**Exercise {match.group(1)}" not in before:
+                bad.append(f"{path.relative_to(ROOT)} cell {i}: no '**Exercise {match.group(1)}' before it")
+    assert not bad, bad
