@@ -362,3 +362,17 @@ def load_cifar10(source: str = "auto", verbose: bool = True, url: str = CIFAR10_
                  source=f"download from {url} (md5-checked, cached in {dest.parent})",
                  target_names=list(CIFAR10_CLASSES))
     return _report(ds, verbose)
+
+
+# --- sequence data (Part 5) lives in seqdata.py; re-exported here so `data.load_text()` works ---
+
+_SEQDATA = ("TimeSeries", "TextCorpus", "load_time_series", "load_text")
+
+
+def __getattr__(name: str) -> object:
+    """Give ``data.load_time_series`` / ``data.load_text`` (defined in :mod:`course_utils.seqdata`)."""
+    if name in _SEQDATA:
+        from . import seqdata
+
+        return getattr(seqdata, name)
+    raise AttributeError(f"module 'course_utils.data' has no attribute {name!r}")
