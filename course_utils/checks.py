@@ -55,8 +55,16 @@ def check_shape(value: Any, expected: Sequence[int], name: str = "value") -> Non
         raise AssertionError(f"{name}: expected shape {expected}, got {arr.shape}{hint}")
 
 
-def check_dtype(value: Any, expected: str | type | np.dtype, name: str = "value") -> None:
-    """Check a dtype. ``expected`` may be a dtype (``np.float32``) or a kind: ``"floating"``, ``"integer"``."""
+def check_dtype(value: Any, expected: Any, name: str = "value") -> None:
+    """Check a dtype. ``expected`` may be a NumPy dtype (``np.float32``), a torch dtype
+    (``torch.float32``, compared with the tensor's own dtype) or a kind: ``"floating"``, ``"integer"``."""
+    if type(expected).__module__ == "torch" and type(expected).__name__ == "dtype":  # without importing torch
+        got = getattr(value, "dtype", None)
+        if value is None:
+            as_numpy(value, name)  # raises the "forgot to return" message
+        if got != expected:
+            raise AssertionError(f"{name}: expected dtype {expected}, got {got}")
+        return
     arr = as_numpy(value, name)
     if expected in ("floating", "integer", "bool"):
         kinds = {"floating": np.floating, "integer": np.integer, "bool": np.bool_}

@@ -43,6 +43,18 @@ def test_check_dtype_kinds_and_exact():
         checks.check_dtype(np.zeros(2, np.int64), "floating")
 
 
+def test_check_dtype_accepts_torch_dtypes():
+    torch = pytest.importorskip("torch")
+    checks.check_dtype(torch.zeros(2, dtype=torch.float64), torch.float64)
+    checks.check_dtype(torch.zeros(2, dtype=torch.bool), "bool")
+    with pytest.raises(AssertionError, match="expected dtype torch.float32, got torch.float64"):
+        checks.check_dtype(torch.zeros(2, dtype=torch.float64), torch.float32, "out")
+    with pytest.raises(AssertionError, match="expected dtype torch.float32, got float32"):
+        checks.check_dtype(np.zeros(2, np.float32), torch.float32, "out")
+    with pytest.raises(AssertionError, match="forget to `return`"):
+        checks.check_dtype(None, torch.float32, "out")
+
+
 def test_check_finite_inf():
     with pytest.raises(AssertionError, match=r"1 of 3 entries are NaN or inf; the first is inf at index \(2,\)"):
         checks.check_finite(np.array([0.0, 1.0, np.inf]), "p")
