@@ -1,0 +1,34 @@
+"""Claims the Part 3 and Part 4 chapters make, checked on what they printed (``_build/executed``).
+
+Each test reads an executed copy that ``make test-notebooks`` (nbval) keeps, and fails when the
+output contradicts a sentence of the page. The helpers are those of ``test_chapter_outputs``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from test_chapter_outputs import percentages, printed
+
+LENET = "chapters/04_cnn/02_lenet_mnist.ipynb"
+DEEPER = "chapters/04_cnn/03_going_deeper.ipynb"
+MODELS = "chapters/03_pytorch/02_models_training.ipynb"
+
+
+def test_lenet_learning_curve_error_falls_with_more_data():
+    """'The validation error falls steadily as the training set grows.'"""
+    rows = re.findall(r"([\d,]+) training digits,\s+\d+ epochs: validation accuracy (\d+\.\d+)%", printed(LENET))
+    assert len(rows) >= 3, f"the learning curve printed {len(rows)} rows"
+    sizes = [int(n.replace(",", "")) for n, _ in rows]
+    accs = [float(a) for _, a in rows]
+    assert sizes == sorted(sizes), f"learning-curve sizes are not increasing: {sizes}"
+    assert all(b >= a for a, b in zip(accs, accs[1:])), f"validation accuracy does not rise with data: {accs}"
+
+
+def test_lenet_milestone_line_matches_the_test_accuracy():
+    text = printed(LENET)
+    acc = percentages(text, "test accuracy:")[0]
+    verdict = re.search(r"roadmap target \(98%\+, stated for full MNIST\): (reached|not reached)", text).group(1)
+    assert (verdict == "reached") == (acc >= 98.0), f"test accuracy {acc}% but the page says {verdict!r}"
