@@ -32,3 +32,15 @@ def test_lenet_milestone_line_matches_the_test_accuracy():
     acc = percentages(text, "test accuracy:")[0]
     verdict = re.search(r"roadmap target \(98%\+, stated for full MNIST\): (reached|not reached)", text).group(1)
     assert (verdict == "reached") == (acc >= 98.0), f"test accuracy {acc}% but the page says {verdict!r}"
+
+
+def test_train_model_restores_the_best_epoch_and_lowers_the_learning_rate():
+    """'The model that comes back is the one from the best epoch'; the plateau scheduler lowered the rate."""
+    text = printed(MODELS)
+    m = re.search(r"best epoch (\d+) \(val loss (\d+\.\d+)\); restored model: val loss (\d+\.\d+).*"
+                  r"learning rates used: \[([^\]]*)\]", text)
+    assert m, "train_model's summary line is missing"
+    assert m.group(2) == m.group(3), f"restored val loss {m.group(3)} differs from the best {m.group(2)}"
+    rows = [float(v) for v in re.findall(r"\| val loss (\d+\.\d+) \| val acc", text.split("train_model epoch limit")[-1])]
+    assert min(rows) == pytest.approx(float(m.group(2))), "the best row of the log is not the restored one"
+    assert len(m.group(4).split(",")) >= 2, "the plateau scheduler never lowered the learning rate"
