@@ -20,6 +20,9 @@ c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
 c.CourseDirectory.course_id = "python-to-dl"
+# solutions/<assignment>/grading_spec.py holds the trusted probes of the sandboxed grader
+# (grader/README.md): never released to exercises/, never copied next to a submission.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "grading_spec.py"]
 
 # --- Gradebook -----------------------------------------------------------------------------
 # SQLite file in the repository root by default (git-ignored). For a shared PostgreSQL server:
