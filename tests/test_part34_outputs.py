@@ -44,3 +44,15 @@ def test_train_model_restores_the_best_epoch_and_lowers_the_learning_rate():
     rows = [float(v) for v in re.findall(r"\| val loss (\d+\.\d+) \| val acc", text.split("train_model epoch limit")[-1])]
     assert min(rows) == pytest.approx(float(m.group(2))), "the best row of the log is not the restored one"
     assert len(m.group(4).split(",")) >= 2, "the plateau scheduler never lowered the learning rate"
+
+
+def test_going_deeper_reports_several_seeds_and_regularization_raises_training_loss():
+    """Mean +- spread over seeds; 'the baseline pushes its training loss far lower than the regularized settings'."""
+    text = printed(DEEPER)
+    m = re.search(r"(\d+) seeds per setting \(mean \+- standard deviation over seeds\)", text)
+    assert m and int(m.group(1)) >= 3, "the regularization experiment must average at least 3 seeds"
+    losses = {name.strip(): float(v) for name, v in
+              re.findall(r"^(baseline|dropout \+ weight decay|\+ augmentation)\s+test accuracy .*lowest training loss (\d+\.\d+)",
+                         text, flags=re.M)}
+    assert len(losses) == 3, losses
+    assert losses["baseline"] < losses["dropout + weight decay"] < losses["+ augmentation"], losses
