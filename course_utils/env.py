@@ -13,8 +13,8 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-#: Set to "1" by ``make book`` / ``make test``: notebooks run without a person watching,
-#: so progress bars print plain lines and explorers draw a static figure.
+#: "1" (set by ``make book`` / ``make test``): nobody is watching, so progress bars print plain
+#: lines and explorers render precomputed frames; "0": live widgets even without a known frontend.
 STATIC_ENV_VAR = "COURSE_STATIC_OUTPUT"
 
 _DEVICE_ORDER = ("cuda", "mps", "cpu")
@@ -25,20 +25,37 @@ def is_colab() -> bool:
     return "google.colab" in sys.modules or "COLAB_RELEASE_TAG" in os.environ
 
 
-def is_interactive() -> bool:
-    """Return True in a live notebook kernel that a person is watching.
+def has_widget_frontend() -> bool:
+    """Return True when a notebook frontend that renders widgets is attached to this kernel.
 
-    False when :data:`STATIC_ENV_VAR` is ``"1"`` (book builds, CI, autograding) or when
-    the code does not run inside an IPython kernel (plain ``python`` scripts).
+    Colab, Jupyter Server (JupyterLab, Notebook 7: it sets ``JPY_SESSION_NAME`` for the kernels
+    it starts) and VS Code count. A headless client (``jupyter nbconvert --execute``, papermill,
+    nbclient) does not: it never answers widget messages, and waiting for them can stall the run.
     """
-    if os.environ.get(STATIC_ENV_VAR, "") == "1" or os.environ.get("NBGRADER_EXECUTION"):
+    return is_colab() or bool(os.environ.get("JPY_SESSION_NAME")) or "VSCODE_PID" in os.environ
+
+
+def is_interactive() -> bool:
+    """Return True in a live notebook kernel that a person is watching through a widget frontend.
+
+    :data:`STATIC_ENV_VAR` decides when set: ``"1"`` (book builds, CI) forces static output,
+    ``"0"`` forces live widgets in any kernel. Otherwise it is True only inside an IPython
+    kernel (``ZMQInteractiveShell`` or a subclass, such as Colab's shell) with a widget
+    frontend attached (:func:`has_widget_frontend`), so headless runs are static by default.
+    Autograding (``NBGRADER_EXECUTION``) is always static.
+    """
+    forced = os.environ.get(STATIC_ENV_VAR, "")
+    if forced == "1" or os.environ.get("NBGRADER_EXECUTION"):
         return False
     try:
         from IPython import get_ipython
+        from ipykernel.zmqshell import ZMQInteractiveShell
     except ImportError:
         return False
     shell = get_ipython()
-    return shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell"
+    if not isinstance(shell, ZMQInteractiveShell):
+        return False
+    return forced == "0" or has_widget_frontend()
 
 
 def get_device(prefer: str | None = None) -> "torch.device":  # noqa: F821

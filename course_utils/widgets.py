@@ -1,8 +1,10 @@
 """Interactive explorers built on ipywidgets, with a static figure wherever nobody is watching.
 
 A chapter writes an ordinary plotting function and hands it to :func:`explore` with the
-ranges of its arguments. In a live notebook the learner gets sliders; in the built HTML book,
-in CI and in autograding the same function draws one static figure at the default values.
+ranges of its arguments. In a live notebook the learner gets sliders. Where no kernel will be
+listening (the built HTML book, CI, headless runs) the same function is drawn ahead of time at a
+few values of each control, and the page gets a small self-contained frame stepper: sliders that
+scrub through the precomputed frames in the browser, with no kernel and nothing loaded from a server.
 """
 
 from __future__ import annotations
@@ -76,12 +78,9 @@ def explore(plot_fn: Callable[..., Any], interactive: bool | None = None, **cont
     if interactive is None:
         interactive = is_interactive()
     if not interactive:
-        import matplotlib.pyplot as plt
+        from ._frames import show_frames
 
-        print("Static figure at the default settings; run the notebook to get sliders: "
-              + ", ".join(f"{k}={v}" for k, v in defaults(controls).items()))
-        plot_fn(**defaults(controls))
-        plt.show()
+        show_frames(plot_fn, controls)
         return None
     import ipywidgets as w
     from IPython.display import display

@@ -60,6 +60,58 @@ def test_is_interactive_false_when_static(monkeypatch):
     assert env.is_interactive() is False
 
 
+def _fake_kernel_shell(monkeypatch, cls):
+    import IPython
+
+    shell = object.__new__(cls)  # an instance without starting a kernel
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+
+
+@pytest.fixture
+def no_frontend(monkeypatch):
+    for var in (env.STATIC_ENV_VAR, "NBGRADER_EXECUTION", "JPY_SESSION_NAME", "VSCODE_PID", "COLAB_RELEASE_TAG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+
+
+def test_colab_shell_subclass_is_interactive(monkeypatch, no_frontend):
+    """Colab's kernel shell subclasses ZMQInteractiveShell under another name."""
+    from ipykernel.zmqshell import ZMQInteractiveShell
+
+    class Shell(ZMQInteractiveShell):  # the name Colab's shell has
+        pass
+
+    _fake_kernel_shell(monkeypatch, Shell)
+    assert env.is_interactive() is False, "no frontend known yet: a headless run stays static"
+    monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab-20261101")
+    assert env.is_colab() and env.is_interactive() is True
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert env.is_interactive() is False
+
+
+def test_jupyter_server_kernel_is_interactive_and_headless_is_not(monkeypatch, no_frontend):
+    from ipykernel.zmqshell import ZMQInteractiveShell
+
+    _fake_kernel_shell(monkeypatch, ZMQInteractiveShell)
+    assert env.is_interactive() is False  # nbconvert --execute / papermill: nobody renders widgets
+    monkeypatch.setenv("JPY_SESSION_NAME", "chapters/04_cnn/01_convolution_from_scratch.ipynb")
+    assert env.is_interactive() is True  # JupyterLab / Notebook 7 started this kernel
+    monkeypatch.setenv(env.STATIC_ENV_VAR, "1")
+    assert env.is_interactive() is False
+
+
+def test_static_zero_forces_widgets_but_only_in_a_kernel(monkeypatch, no_frontend):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setenv(env.STATIC_ENV_VAR, "0")
+    _fake_kernel_shell(monkeypatch, InteractiveShell)  # a terminal IPython: no kernel, no widgets
+    assert env.is_interactive() is False
+    from ipykernel.zmqshell import ZMQInteractiveShell
+
+    _fake_kernel_shell(monkeypatch, ZMQInteractiveShell)
+    assert env.is_interactive() is True
+
+
 def test_import_is_fast_and_side_effect_free():
     # CPU time of the import (every submodule), best of three: robust to other load on the machine.
     code = ("import sys, time; t = time.process_time(); import course_utils, course_utils.env, course_utils.data, "
