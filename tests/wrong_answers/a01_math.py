@@ -145,4 +145,97 @@ def numerical_gradient(f, x, h=1e-5):
         grad[idx] = (f_plus - f_minus) / (2 * step)
     return grad
 '''),
+    # --- softmax_jacobian (a derivation the chapters leave to the learner) -----------------------
+    "jacobian_diagonal_only": ("softmax_jacobian", '''
+def softmax_jacobian(z):
+    p = softmax(np.asarray(z), axis=-1)
+    return p[..., :, None] * (1 - p[..., :, None]) * np.eye(p.shape[-1])
+'''),
+    "jacobian_sign_flipped": ("softmax_jacobian", '''
+def softmax_jacobian(z):
+    p = softmax(np.asarray(z), axis=-1)
+    return p[..., :, None] * p[..., None, :] - p[..., :, None] * np.eye(p.shape[-1])
+'''),
+    "jacobian_elementwise_derivative_everywhere": ("softmax_jacobian", '''
+def softmax_jacobian(z):
+    p = softmax(np.asarray(z), axis=-1)
+    return p[..., :, None] * (1 - p[..., None, :])
+'''),
+    "jacobian_one_vector_only": ("softmax_jacobian", '''
+def softmax_jacobian(z):
+    p = softmax(np.asarray(z))
+    return np.diag(p) - np.outer(p, p)
+'''),
+    "jacobian_unstable_softmax": ("softmax_jacobian", '''
+def softmax_jacobian(z):
+    e = np.exp(z)
+    p = e / e.sum(axis=-1, keepdims=True)
+    return p[..., :, None] * np.eye(p.shape[-1]) - p[..., :, None] * p[..., None, :]
+'''),
+    "jacobian_float64_always": ("softmax_jacobian", '''
+def softmax_jacobian(z):
+    p = softmax(np.asarray(z, dtype=np.float64), axis=-1)
+    return p[..., :, None] * np.eye(p.shape[-1]) - p[..., :, None] * p[..., None, :]
+'''),
+    # --- softmax_backward: the vector-Jacobian product -------------------------------------------
+    "vjp_elementwise_softmax": ("softmax_backward", '''
+def softmax_backward(z, dp):
+    p = softmax(np.asarray(z), axis=-1)
+    return p * (1 - p) * dp
+'''),
+    "vjp_unweighted_sum": ("softmax_backward", '''
+def softmax_backward(z, dp):
+    p = softmax(np.asarray(z), axis=-1)
+    return p * (dp - np.sum(dp, axis=-1, keepdims=True))
+'''),
+    "vjp_sum_over_batch_axis": ("softmax_backward", '''
+def softmax_backward(z, dp):
+    p = softmax(np.asarray(z), axis=-1)
+    return p * (dp - np.sum(dp * p, axis=0, keepdims=True))
+'''),
+    "vjp_forgets_outer_p": ("softmax_backward", '''
+def softmax_backward(z, dp):
+    p = softmax(np.asarray(z), axis=-1)
+    return dp - np.sum(dp * p, axis=-1, keepdims=True)
+'''),
+    "vjp_cross_entropy_shortcut": ("softmax_backward", '''
+def softmax_backward(z, dp):
+    return softmax(np.asarray(z), axis=-1) - np.asarray(dp)
+'''),
+    "vjp_builds_the_jacobian": ("softmax_backward", '''
+def softmax_backward(z, dp):
+    z, dp = np.asarray(z), np.asarray(dp)
+    p = softmax(z, axis=-1)
+    J = p[..., :, None] * np.eye(p.shape[-1], dtype=p.dtype) - p[..., :, None] * p[..., None, :]
+    return np.einsum("...i,...ij->...j", dp, J)
+'''),
+}
+
+# Correct answers written another way: they must keep full marks (tests/test_a01_a02_alternatives.py).
+ALTERNATIVE_ANSWERS = {
+    "jacobian_loops": ("softmax_jacobian", '''
+def softmax_jacobian(z):
+    z = np.asarray(z)
+    rows = z.reshape(-1, z.shape[-1])
+    out = np.zeros(rows.shape + (rows.shape[-1],), dtype=softmax(rows[:1]).dtype)
+    for n, row in enumerate(rows):
+        p = softmax(row)
+        for i in range(len(p)):
+            for j in range(len(p)):
+                out[n, i, j] = p[i] * ((i == j) - p[j])
+    return out.reshape(z.shape + (z.shape[-1],))
+'''),
+    "jacobian_diag_minus_outer": ("softmax_jacobian", '''
+def softmax_jacobian(z):
+    p = softmax(np.asarray(z), axis=-1)
+    if p.ndim == 1:
+        return np.diag(p) - np.outer(p, p)
+    return np.stack([np.diag(row) - np.outer(row, row) for row in p])
+'''),
+    "vjp_einsum": ("softmax_backward", '''
+def softmax_backward(z, dp):
+    p = softmax(np.asarray(z), axis=-1)
+    dp = np.asarray(dp)
+    return p * dp - p * np.einsum("...i,...i->...", dp, p)[..., None]
+'''),
 }

@@ -203,3 +203,123 @@ def precision_recall_f1(y_true, y_pred, num_classes):
     return np.array(precision), np.array(recall), np.array(f1)
 '''),
 }
+
+BN_FORWARD = """
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, train=True, momentum=0.1, eps=1e-5):
+    if not train:
+        x_hat = (x - running_mean) / np.sqrt(running_var + eps)
+        return gamma * x_hat + beta, None
+    N = x.shape[0]
+    mean = x.mean(axis=0)
+    var = x.var(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (x - mean) * inv_std
+    running_mean *= 1 - momentum
+    running_mean += momentum * mean
+    running_var *= 1 - momentum
+    running_var += momentum * var * (N / (N - 1))
+    return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+"""
+
+BN_BACKWARD = """
+def batchnorm_backward(dout, cache):
+    x_hat, gamma, inv_std = cache
+    N = dout.shape[0]
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, dgamma, dbeta
+"""
+_BN_DX = "dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))"
+
+WRONG_ANSWERS.update({
+    # --- batchnorm_forward: the conventions that are easy to get wrong -----------------------
+    "bn_running_var_biased": ("batchnorm_forward", _slip(BN_FORWARD, "momentum * var * (N / (N - 1))", "momentum * var")),
+    "bn_momentum_reversed": ("batchnorm_forward", _slip(_slip(BN_FORWARD, "running_mean *= 1 - momentum\n    running_mean += momentum * mean",
+                                                              "running_mean *= momentum\n    running_mean += (1 - momentum) * mean"),
+                                                        "running_var *= 1 - momentum\n    running_var += momentum * var",
+                                                        "running_var *= momentum\n    running_var += (1 - momentum) * var")),
+    "bn_running_stats_rebound_not_in_place": ("batchnorm_forward", _slip(_slip(BN_FORWARD,
+        "running_mean *= 1 - momentum\n    running_mean += momentum * mean",
+        "running_mean = (1 - momentum) * running_mean + momentum * mean"),
+        "running_var *= 1 - momentum\n    running_var += momentum * var * (N / (N - 1))",
+        "running_var = (1 - momentum) * running_var + momentum * var * (N / (N - 1))")),
+    "bn_eval_uses_batch_statistics": ("batchnorm_forward", _slip(BN_FORWARD,
+        "x_hat = (x - running_mean) / np.sqrt(running_var + eps)",
+        "x_hat = (x - x.mean(axis=0)) / np.sqrt(x.var(axis=0) + eps)")),
+    "bn_eval_updates_running_stats": ("batchnorm_forward", '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, train=True, momentum=0.1, eps=1e-5):
+    N = x.shape[0]
+    if N > 1:
+        running_mean *= 1 - momentum
+        running_mean += momentum * x.mean(axis=0)
+        running_var *= 1 - momentum
+        running_var += momentum * x.var(axis=0) * (N / (N - 1))
+    if not train:
+        x_hat = (x - running_mean) / np.sqrt(running_var + eps)
+        return gamma * x_hat + beta, None
+    mean, var = x.mean(axis=0), x.var(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (x - mean) * inv_std
+    return gamma * x_hat + beta, (x_hat, gamma, inv_std)
+'''),
+    "bn_eps_outside_sqrt": ("batchnorm_forward", _slip(BN_FORWARD, "inv_std = 1.0 / np.sqrt(var + eps)",
+                                                       "inv_std = 1.0 / (np.sqrt(var) + eps)")),
+    "bn_normalizes_over_features": ("batchnorm_forward", _slip(_slip(BN_FORWARD, "mean = x.mean(axis=0)",
+                                                                     "mean = x.mean(axis=1, keepdims=True)"),
+                                                               "var = x.var(axis=0)", "var = x.var(axis=1, keepdims=True)")),
+    "bn_gamma_beta_swapped": ("batchnorm_forward", _slip(BN_FORWARD, "return gamma * x_hat + beta, (x_hat, gamma, inv_std)",
+                                                         "return beta * x_hat + gamma, (x_hat, gamma, inv_std)")),
+    "bn_unbiased_variance_to_normalize": ("batchnorm_forward", _slip(BN_FORWARD, "var = x.var(axis=0)",
+                                                                     "var = x.var(axis=0, ddof=1)")),
+    "bn_forces_float64": ("batchnorm_forward", _slip(BN_FORWARD, "    N = x.shape[0]\n    mean",
+                                                     "    x = x.astype(np.float64)\n    N = x.shape[0]\n    mean")),
+    # --- batchnorm_backward: the derivation --------------------------------------------------
+    "bn_backward_ignores_batch_statistics": ("batchnorm_backward", _slip(BN_BACKWARD, _BN_DX, "dx = dx_hat * inv_std")),
+    "bn_backward_forgets_variance_path": ("batchnorm_backward", _slip(
+        BN_BACKWARD, _BN_DX, "dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0))")),
+    "bn_backward_forgets_mean_path": ("batchnorm_backward", _slip(
+        BN_BACKWARD, _BN_DX, "dx = inv_std / N * (N * dx_hat - x_hat * (dx_hat * x_hat).sum(axis=0))")),
+    "bn_backward_forgets_gamma": ("batchnorm_backward", _slip(BN_BACKWARD, "dx_hat = dout * gamma", "dx_hat = dout")),
+    "bn_backward_dgamma_dbeta_swapped": ("batchnorm_backward", _slip(BN_BACKWARD, "return dx, dgamma, dbeta",
+                                                                      "return dx, dbeta, dgamma")),
+    "bn_backward_dgamma_mean_not_sum": ("batchnorm_backward", _slip(BN_BACKWARD, "dgamma = (dout * x_hat).sum(axis=0)",
+                                                                     "dgamma = (dout * x_hat).mean(axis=0)")),
+    "bn_backward_unbiased_n_minus_1": ("batchnorm_backward", _slip(
+        BN_BACKWARD, _BN_DX,
+        "dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0) * N / (N - 1))")),
+})
+
+# Correct answers written another way: they must keep full marks (tests/test_a01_a02_alternatives.py).
+ALTERNATIVE_ANSWERS = {
+    "bn_forward_sums_and_slices": ("batchnorm_forward", '''
+def batchnorm_forward(x, gamma, beta, running_mean, running_var, train=True, momentum=0.1, eps=1e-5):
+    if train:
+        N = len(x)
+        mu = np.sum(x, axis=0) / N
+        centered = x - mu
+        var = np.sum(centered ** 2, axis=0) / N
+        std = np.sqrt(var + eps)
+        x_hat = centered / std
+        running_mean[:] = (1 - momentum) * running_mean + momentum * mu
+        running_var[:] = (1 - momentum) * running_var + momentum * var * N / (N - 1)
+        return x_hat * gamma + beta, (x_hat, gamma, 1 / std)
+    return gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta, None
+'''),
+    "bn_backward_staged_graph": ("batchnorm_backward", '''
+def batchnorm_backward(dout, cache):
+    x_hat, gamma, inv_std = cache
+    N = dout.shape[0]
+    centered = x_hat / inv_std  # x - mu
+    dbeta = np.sum(dout, axis=0)
+    dgamma = np.sum(dout * x_hat, axis=0)
+    dx_hat = dout * gamma
+    dinv_std = np.sum(dx_hat * centered, axis=0)
+    dvar = dinv_std * -0.5 * inv_std ** 3
+    dcentered = dx_hat * inv_std + dvar * 2 * centered / N
+    dmu = -np.sum(dcentered, axis=0)
+    dx = dcentered + dmu / N
+    return dx, dgamma, dbeta
+'''),
+}
