@@ -1,8 +1,10 @@
-"""Run the nbgrader round trip in a throw-away copy of the course.
+"""Run the grading round trip in a throw-away copy of the course.
 
 A course copy holds solutions/ and nbgrader_config.py; `nbgrader generate_assignment` makes the
-student version, submissions are written to submitted/<student>/<assignment>/, `nbgrader
-autograde` grades them all in one run, and the gradebook is read back with nbgrader's API.
+student version, submissions are written to submitted/<student>/<assignment>/, the course's
+sandboxed grader (`python -m grader autograde`, see grader/README.md) grades them all in one run,
+and the gradebook is read back with nbgrader's API. `autograde` (plain nbgrader) stays for the
+attack-corpus comparison and the benchmark.
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ def autograde(course: Path, assignment: str) -> None:
         if "Kernel died before replying to kernel_info" not in str(err):
             raise
         nbgrader(course, "autograde", assignment)
+
+
+def grade(course: Path, assignment: str, *extra: str, jobs: int = 2, timeout: int = 1500) -> subprocess.CompletedProcess:
+    """Run the course's sandboxed grader (``python -m grader autograde``) in ``course``."""
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    env.pop("NBGRADER_DB_URL", None)  # always the throw-away SQLite gradebook of the copy
+    result = subprocess.run([sys.executable, "-m", "grader", "autograde", assignment, "--jobs", str(jobs), *extra],
+                            cwd=course, env=env, capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0:
+        raise RuntimeError(f"grader {assignment} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
 
 
 def make_course(dest: Path, assignment: str) -> Path:

@@ -1,63 +1,55 @@
-"""nbgrader round trip for every assignment in solutions/.
+"""Grading round trip for every assignment in solutions/, with the course's sandboxed grader.
 
-In temporary copies of the course (one per shard of submissions, see SHARD_SIZE):
-- the instructor's solution scores full marks;
-- the untouched student version scores zero;
-- every wrong answer in tests/wrong_answers/<assignment>.py loses points;
-- feedback does not reveal hidden tests, and grades export to CSV.
-Also: exercises/ is exactly what `nbgrader generate_assignment` makes from solutions/.
+In one temporary copy of the course per assignment, `python -m grader autograde` (grader/README.md)
+grades, in one parallel run:
+- the instructor's solution: full marks;
+- the untouched student version: zero;
+- every wrong answer in tests/wrong_answers/<assignment>.py: loses points;
+and nbgrader's feedback (hidden tests not revealed) and CSV export work on what it wrote.
+Also: every autograded test cell has a probe in the assignment's grading_spec.py, and
+exercises/ is exactly what `nbgrader generate_assignment` makes from solutions/.
 """
 
 from __future__ import annotations
 
 import csv
 import filecmp
+import html as html_lib
 
 import pytest
 
-from grading import (ROOT, assignments, autograde, cells_by_grade_id, load, make_course, nbgrader, scores, source,
-                     submit, wrong_answers)
+from grader.core import probe_ids
+from grader.notebook import test_cells as autograded_cells
+from grading import (ROOT, assignments, cells_by_grade_id, grade, load, make_course, nbgrader, scores, source, submit,
+                     wrong_answers)
 
-# Submissions are autograded in shards of SHARD_SIZE, one nbgrader run per shard in its own course
-# copy. Each shard is an xdist group (run with --dist loadgroup), so the ~100 autograded notebooks
-# spread evenly over the CI machine's two cores; shard 0 also holds the solution and the blank.
-SHARD_SIZE = 12
-
-
-def _shards(assignment: str) -> list[list[str]]:
-    names = list(wrong_answers(assignment))
-    return [names[i:i + SHARD_SIZE] for i in range(0, len(names), SHARD_SIZE)] or [[]]
-
-
-def _shard_of(assignment: str, wrong: str) -> int:
-    return next(k for k, names in enumerate(_shards(assignment)) if wrong in names)
-
-
-ASSIGNMENTS = [pytest.param(a, marks=pytest.mark.xdist_group(f"{a}-0")) for a in assignments()]
-WRONG = [pytest.param(a, name, marks=pytest.mark.xdist_group(f"{a}-{_shard_of(a, name)}"))
-         for a in assignments() for name in wrong_answers(a)]
+# One xdist group per assignment (run with --dist loadgroup): each group is one grader run of all
+# its submissions, two sandboxes at a time.
+ASSIGNMENTS = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in assignments()]
+WRONG = [pytest.param(a, name, marks=pytest.mark.xdist_group(a)) for a in assignments() for name in wrong_answers(a)]
 _graded: dict = {}
 
 
-def graded(assignment: str, tmp_path_factory: pytest.TempPathFactory, shard: int = 0):
-    """Autograde one shard of ``assignment``'s submissions in one nbgrader run; cache the result.
-
-    Shard 0 holds the solution and the untouched exercise; every shard holds up to SHARD_SIZE
-    wrong answers, each the solution with one answer cell replaced.
-    """
-    key = (assignment, shard)
-    if key not in _graded:
-        course = make_course(tmp_path_factory.mktemp(f"course_{assignment}_{shard}"), assignment)
-        if shard == 0:
-            submit(course, assignment, "solution")
-            submit(course, assignment, "blank", solve=False)
-        answers = wrong_answers(assignment)
-        for name in _shards(assignment)[shard]:
-            grade_id, wrong_source = answers[name]
+def graded(assignment: str, tmp_path_factory: pytest.TempPathFactory):
+    """Grade the solution, the blank exercise and every wrong answer of ``assignment`` in one run; cache it."""
+    if assignment not in _graded:
+        course = make_course(tmp_path_factory.mktemp(f"course_{assignment}"), assignment)
+        submit(course, assignment, "solution")
+        submit(course, assignment, "blank", solve=False)
+        for name, (grade_id, wrong_source) in wrong_answers(assignment).items():
             submit(course, assignment, f"wrong_{name}", replace={grade_id: wrong_source})
-        autograde(course, assignment)
-        _graded[key] = (course, *scores(course, assignment))
-    return _graded[key]
+        run = grade(course, assignment)
+        _graded[assignment] = (course, *scores(course, assignment), run.stdout)
+    return _graded[assignment]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_test_cell_has_a_probe(assignment):
+    spec = ROOT / "solutions" / assignment / "grading_spec.py"
+    assert spec.exists(), f"{spec.relative_to(ROOT)} is missing (see grader/README.md)"
+    cells = {g for p in sorted((ROOT / "solutions" / assignment).glob("*.ipynb")) for g in autograded_cells(load(p))}
+    missing = cells - probe_ids(spec)
+    assert not missing, f"autograded test cells without a probe in {spec.name} (they would go ungraded): {sorted(missing)}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -67,30 +59,31 @@ def test_exercises_match_generated(assignment, tmp_path):
     committed = ROOT / "exercises" / assignment
     names = sorted(p.name for p in generated.iterdir())
     assert names == sorted(p.name for p in committed.iterdir()), f"exercises/{assignment} has other files than generated"
+    assert "grading_spec.py" not in names, "the trusted grading spec must never be released"
     stale = [n for n in names if not filecmp.cmp(generated / n, committed / n, shallow=False)]
     assert not stale, f"exercises/{assignment}/{stale} differ from `nbgrader generate_assignment`: run `make exercises`"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solution_scores_full_marks(assignment, tmp_path_factory):
-    _, result, max_cells = graded(assignment, tmp_path_factory)
+    _, result, max_cells, log = graded(assignment, tmp_path_factory)
     score = result["solution"]
     assert score.max_total > 0
-    assert score.total == score.max_total, f"solution lost points in {score.lost(max_cells)}"
+    assert score.total == score.max_total, f"solution lost points in {score.lost(max_cells)}\n{log}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_blank_exercise_scores_zero(assignment, tmp_path_factory):
-    _, result, _ = graded(assignment, tmp_path_factory)
+    _, result, _, _ = graded(assignment, tmp_path_factory)
     earned = {gid: pts for gid, pts in result["blank"].cells.items() if pts > 0}
     assert result["blank"].total == 0, f"the untouched exercise earns points in {earned}"
 
 
 @pytest.mark.parametrize(("assignment", "wrong"), WRONG)
 def test_wrong_answer_loses_points(assignment, wrong, tmp_path_factory):
-    _, result, max_cells = graded(assignment, tmp_path_factory, _shard_of(assignment, wrong))
+    _, result, max_cells, _ = graded(assignment, tmp_path_factory)
     score = result[f"wrong_{wrong}"]
-    assert score.total < score.max_total, f"wrong answer {wrong!r} kept full marks: the tests do not catch it"
+    assert score.total < score.max_total, f"wrong answer {wrong!r} kept full marks: the probes do not catch it"
     print(f"{assignment}/{wrong}: {score.total:g}/{score.max_total:g}, lost {score.lost(max_cells)}")
 
 
@@ -105,7 +98,7 @@ def test_every_answer_cell_has_wrong_answers(assignment):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_hides_hidden_tests_and_grades_export(assignment, tmp_path_factory):
-    course, result, _ = graded(assignment, tmp_path_factory)
+    course, result, _, _ = graded(assignment, tmp_path_factory)
     student = next(s for s in result if s.startswith("wrong_"))
     nbgrader(course, "generate_feedback", assignment, "--student", student, "--force")
     html = "\n".join(p.read_text(encoding="utf-8") for p in (course / "feedback" / student / assignment).glob("*.html"))
@@ -118,11 +111,10 @@ def test_feedback_hides_hidden_tests_and_grades_export(assignment, tmp_path_fact
                 region = text.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0]
                 hidden_lines += [ln.strip() for ln in region.splitlines() if len(ln.strip()) > 30]
     assert hidden_lines, "no hidden tests found"
-    import html as html_lib
-
     text = html_lib.unescape(html)
     leaked = [ln for ln in hidden_lines if ln in text]
     assert not leaked, f"feedback reveals hidden test lines: {leaked[:3]}"
+    assert "[grader]" in text, "feedback does not show the grader's verdicts"
 
     nbgrader(course, "export", "--to", str(course / "grades.csv"))
     with open(course / "grades.csv", newline="") as fh:
