@@ -23,7 +23,7 @@ export PYTHONPATH := $(abspath tests)
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 JB_BUILD := $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
-.PHONY: all install book test test-unit test-notebooks test-assignments book-from-cache exercises \
+.PHONY: all install book test test-unit test-notebooks test-assignments test-book book-from-cache exercises \
         strip sync-setup lab clean
 
 all: book
@@ -49,6 +49,7 @@ test: $(STAMP)
 	$(PY) .ci/notebooks.py check
 	$(MAKE) test-notebooks
 	$(MAKE) book-from-cache
+	$(MAKE) test-book
 	$(MAKE) test-unit
 	$(MAKE) test-assignments
 
@@ -60,8 +61,12 @@ book-from-cache: $(STAMP)
 	$(PY) .ci/cache_executed.py
 	$(JB_BUILD)
 
+# The built book in headless Chromium (needs Debian's chromium and chromium-driver; .ci/run installs them).
+test-book: $(STAMP)
+	$(PYTEST) tests/book -rA --tb=short
+
 test-unit: $(STAMP)
-	$(PYTEST) -n 2 tests --ignore=tests/test_assignments.py
+	$(PYTEST) -n 2 tests --ignore=tests/test_assignments.py --ignore=tests/book
 
 test-assignments: $(STAMP)
 	$(PYTEST) -n 2 --dist loadgroup tests/test_assignments.py -rA --tb=short
