@@ -55,7 +55,12 @@ def _render(plot_fn: Callable[..., Any], kwargs: dict[str, Any]) -> str:
     import matplotlib.pyplot as plt
 
     before = set(plt.get_fignums())
-    plot_fn(**kwargs)
+    show = plt.show
+    plt.show = lambda *args, **kw: None  # a plot_fn that ends with plt.show() would close its figure (inline backend)
+    try:
+        plot_fn(**kwargs)
+    finally:
+        plt.show = show
     new = [n for n in plt.get_fignums() if n not in before] or plt.get_fignums()[-1:]
     if not new:
         raise RuntimeError("explore: plot_fn drew no matplotlib figure")

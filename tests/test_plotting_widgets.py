@@ -111,6 +111,19 @@ def test_plot_fn_that_draws_nothing_is_a_clear_error():
         _frames.build_frames(lambda k: None, {"k": (1, 2, 1, 1)})
 
 
+def test_plot_fn_that_ends_with_plt_show_still_gives_frames():
+    import matplotlib.pyplot as plt
+
+    from course_utils import _frames
+
+    def shows(k):
+        plt.plot([0, k])
+        plt.show()  # closes the figure under the inline backend; explore must still capture it
+
+    _, _, frames, default_png = _frames.build_frames(shows, {"k": (1, 2, 1, 1)})
+    assert default_png and len(frames["k"]) == 2 and plt.show is not None
+
+
 def test_explore_static_and_interactive(monkeypatch):
     calls = []
 
