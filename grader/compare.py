@@ -88,6 +88,10 @@ def compare_entry(ref: dict, got: list[np.ndarray] | None) -> bool:
             return True if a.shape != b.shape else not np.array_equal(a, b)
         diff = np.abs(a.astype(np.complex128) - b.astype(np.complex128))
         return bool(np.any(diff > params["atol"]) or np.any(np.isnan(a) != np.isnan(b)))
+    if how == "agree":
+        a, b = got
+        return a.shape == b.shape and compare_entry({"how": "close", "params": {**params, "dtype": False},
+                                                     "values": [b]}, [a])
     value, expected = got[0], ref["values"][0]
     if how in ("at_least", "at_most"):
         if not _numeric(value) or value.size == 0 or value.dtype.kind == "c":

@@ -99,7 +99,7 @@ def flatten(value, name: str, entries: list, arrays: dict) -> None:
     from grader.spec import Compare
 
     if isinstance(value, Compare):
-        if value.how == "differs":
+        if value.how in ("differs", "agree"):
             keys = []
             for part in ("a", "b"):
                 key = f"k{len(arrays)}"

@@ -89,3 +89,9 @@ def differs(value: Any, other: Any, atol: float = 0.0) -> Compare:
     ``value`` and ``other`` are both the learner's; the solution's are not used.
     """
     return Compare({"a": value, "b": other}, "differs", {"atol": float(atol)})
+
+
+def agree(value: Any, other: Any, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> Compare:
+    """The learner's two values have the same shape and are close to each other, e.g. a block's output
+    and ``relu(shortcut(x))`` of the same block (the solution's values are not used)."""
+    return Compare({"a": value, "b": other}, "agree", {"rtol": rtol, "atol": atol})
