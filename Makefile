@@ -3,6 +3,8 @@
 #   make test       set up .venv and run the full suite (what CI runs)
 #   make exercises  regenerate exercises/ (student versions) from solutions/ with nbgrader
 #   make lab        open JupyterLab on the course
+#   make grade A=<assignment> [JOBS=n] [SCHEDULER=tcp://host:8786] [FORCE=1]
+#                   (instructors) grade submitted/*/<assignment>/ in sandboxes: grader/README.md
 # Everything runs inside .venv, created from the pins in environment.yml.
 
 PYTHON ?= python3
@@ -23,7 +25,7 @@ export PYTHONPATH := $(abspath tests)
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 JB_BUILD := $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
-.PHONY: all install book test test-unit test-notebooks test-assignments test-book book-from-cache exercises \
+.PHONY: all install book grade test test-unit test-notebooks test-assignments test-book book-from-cache exercises \
         strip sync-setup lab clean
 
 all: book
@@ -70,6 +72,12 @@ test-unit: $(STAMP)
 
 test-assignments: $(STAMP)
 	$(PYTEST) -n 2 --dist loadgroup tests/test_assignments.py -rA --tb=short
+
+# Sandboxed, parallel, resumable autograding into nbgrader's gradebook (grader/README.md).
+grade: $(STAMP)
+	@test -n "$(A)" || { echo "usage: make grade A=<assignment> [JOBS=n] [SCHEDULER=tcp://host:8786] [FORCE=1]"; exit 2; }
+	$(PY) -m grader autograde $(A) $(if $(JOBS),--jobs $(JOBS)) $(if $(SCHEDULER),--scheduler $(SCHEDULER)) \
+		$(if $(FORCE),--force)
 
 exercises: $(STAMP)
 	for a in $(ASSIGNMENTS); do $(BIN)/nbgrader generate_assignment $$a --force || exit 1; done
