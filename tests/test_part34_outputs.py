@@ -56,3 +56,34 @@ def test_going_deeper_reports_several_seeds_and_regularization_raises_training_l
                          text, flags=re.M)}
     assert len(losses) == 3, losses
     assert losses["baseline"] < losses["dropout + weight decay"] < losses["+ augmentation"], losses
+
+
+TRANSFER = "chapters/04_cnn/04_transfer_learning.ipynb"
+
+
+def test_transfer_comparison_gives_every_method_the_same_budget_over_several_draws():
+    text = printed(TRANSFER)
+    m = re.search(r"epochs: (\d+) head only \+ (\d+) all layers = (\d+), the budget of the other methods", text)
+    assert m and int(m.group(1)) + int(m.group(2)) == int(m.group(3)), "fine-tuning must get the same epochs"
+    m = re.search(r"(\d+) draws, (\d+) epochs for every method", text)
+    assert m and int(m.group(1)) >= 3, "the transfer comparison must average several draws"
+    assert re.search(r"fine-tuning minus from scratch: [+-]\d+\.\d \+- \d+\.\d percentage points", text)
+
+
+def test_pretrained_efficientnet_recognizes_imagenet_objects():
+    """'Photos of things ImageNet knows (the cup of espresso, the cat, the flower, ...) get fitting labels.'"""
+    text = printed(TRANSFER)
+    top = dict(re.findall(r"^(coffee|cat|flower)\s+\(.*?ImageNet top 3: (.*)$", text, flags=re.M))
+    assert top["coffee"].startswith("espresso"), top
+    assert re.search(r"\b(tabby|tiger cat|Egyptian cat|Persian cat|Siamese cat)\b", top["cat"]), top
+    assert re.search(r"\b(daisy|bee|sunflower|pot)\b", top["flower"]), top
+
+
+def test_efficientnet_features_beat_the_colour_baseline_beyond_the_spread():
+    text = printed(TRANSFER)
+    rows = {name: (float(mean), float(sd)) for name, mean, sd in re.findall(
+        r"^\s+(colour histogram \+ linear head|EfficientNet-Lite0 features \+ linear head)\s+test accuracy "
+        r"(\d+\.\d+)% \+- (\d+\.\d+)%", text, flags=re.M)}
+    assert len(rows) == 2, rows
+    (colour, colour_sd), (effnet, effnet_sd) = rows["colour histogram + linear head"], rows["EfficientNet-Lite0 features + linear head"]
+    assert effnet - colour > max(colour_sd, effnet_sd), rows
