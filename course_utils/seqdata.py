@@ -53,7 +53,7 @@ class TimeSeries:
 
     def describe(self) -> str:
         """One line: name, length, time span and source."""
-        return (f"{self.name}: {len(self)} values, {self.time[0]:.1f}-{self.time[-1]:.1f} ({self.unit}) "
+        return (f"{self.name}: {len(self)} values, {int(self.time[0])}-{int(self.time[-1])} ({self.unit}) "
                 f"| source: {self.source}")
 
 
