@@ -14,6 +14,10 @@ MAX_BYTES = 20 * 2**20  # a larger notebook is rejected unread
 MAX_OUTPUT_BYTES = 2 * 2**20  # outputs beyond this are noted (they are never run or shown anyway)
 
 
+def _names(ids: list[str]) -> str:
+    return ", ".join(ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+
 class Rejected(Exception):
     """The submission cannot be graded; the message is the one-line verdict."""
 
@@ -50,11 +54,13 @@ def load_notebook_bytes(data: bytes, name: str) -> dict:
     except (json.JSONDecodeError, RecursionError) as err:
         where = f" at line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
         raise Rejected(f"{name} is not valid JSON{where}") from None
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise Rejected(f"{name} is JSON but not a notebook (no list of cells)")
+    if not isinstance(nb, dict):
+        raise Rejected(f"{name} is JSON but not a notebook")
     if nb.get("nbformat") != 4:
         raise Rejected(f"{name} has notebook format version {nb.get('nbformat')!r}; expected 4 "
                        "(save it with Jupyter 4+ or Colab)")
+    if not isinstance(nb.get("cells"), list):
+        raise Rejected(f"{name} is JSON but not a notebook (no list of cells)")
     for i, cell in enumerate(nb["cells"]):
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw") \
                 or not isinstance(cell.get("source", ""), (str, list)):
@@ -101,14 +107,14 @@ def check_notebook(data: bytes, name: str, source_nb: dict) -> Checked:
     missing = [g for g in src_cells if g not in seen]
     answers_missing = [g for g in missing if nbgrader_meta(src_cells[g]).get("solution")]
     if answers_missing:
-        notes.append(f"missing answer cells: {', '.join(answers_missing)}")
+        notes.append(f"missing answer cells: {_names(answers_missing)}")
     elif missing:
-        notes.append(f"missing locked cells restored: {', '.join(missing)}")
+        notes.append(f"missing locked cells restored: {_names(missing)}")
     if out_bytes > MAX_OUTPUT_BYTES:
         notes.append(f"outputs of {out_bytes / 2**20:.1f} MiB dropped")
     unknown = sorted(str(g) for g in seen if g not in src_cells)
     if unknown:
-        notes.append(f"unknown nbgrader cells ignored: {', '.join(unknown)}")
+        notes.append(f"unknown nbgrader cells ignored: {_names(unknown)}")
 
     cells: list[str] = []
     autograded_cells: list[dict] = []
@@ -165,9 +171,9 @@ def check_notebook(data: bytes, name: str, source_nb: dict) -> Checked:
         if g in missing and g not in placed and not nbgrader_meta(src_cells[g]).get("solution"):
             autograded_cells.append(restore(g))
     if changed_type:
-        notes.append(f"changed cell types (answers in a non-code cell are not run): {', '.join(changed_type)}")
+        notes.append(f"changed cell types (answers in a non-code cell are not run): {_names(changed_type)}")
     if changed_meta:
-        notes.append(f"changed nbgrader metadata restored: {', '.join(changed_meta)}")
+        notes.append(f"changed nbgrader metadata restored: {_names(changed_meta)}")
     autograded = {"cells": autograded_cells, "metadata": source_nb.get("metadata", {}), "nbformat": 4,
                   "nbformat_minor": source_nb.get("nbformat_minor", 5)}
     return Checked(name, cells, autograded, notes)
