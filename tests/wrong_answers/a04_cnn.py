@@ -192,3 +192,161 @@ class BasicBlock(nn.Module):
         return torch.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
 '''),
 }
+
+_CONV_BACKWARD_HEAD = '''
+def conv2d_backward(dout, x, w, b, stride=1, padding=0):
+    _, _, height, width = x.shape
+    _, _, kh, kw = w.shape
+    _, _, h_out, w_out = dout.shape
+    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    dx_pad = np.zeros_like(x_pad)
+    dw = np.zeros_like(w)
+'''
+
+WRONG_ANSWERS.update({
+    # --- conv2d_backward ---------------------------------------------------------------------
+    "conv_backward_overwrites_overlaps": ("conv2d_backward", _CONV_BACKWARD_HEAD + '''
+    for i in range(h_out):
+        for j in range(w_out):
+            rows, cols = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+            g = dout[:, :, i, j]
+            dw += np.tensordot(g, x_pad[:, :, rows, cols], axes=([0], [0]))
+            dx_pad[:, :, rows, cols] = np.tensordot(g, w, axes=([1], [0]))  # = instead of +=
+    db = dout.sum(axis=(0, 2, 3))
+    return dx_pad[:, :, padding:padding + height, padding:padding + width], dw, db
+'''),
+    "conv_backward_padding_not_removed": ("conv2d_backward", _CONV_BACKWARD_HEAD + '''
+    for i in range(h_out):
+        for j in range(w_out):
+            rows, cols = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+            g = dout[:, :, i, j]
+            dw += np.tensordot(g, x_pad[:, :, rows, cols], axes=([0], [0]))
+            dx_pad[:, :, rows, cols] += np.tensordot(g, w, axes=([1], [0]))
+    db = dout.sum(axis=(0, 2, 3))
+    return dx_pad[:, :, :height, :width], dw, db
+'''),
+    "conv_backward_ignores_stride": ("conv2d_backward", _CONV_BACKWARD_HEAD + '''
+    for i in range(h_out):
+        for j in range(w_out):
+            rows, cols = slice(i, i + kh), slice(j, j + kw)
+            g = dout[:, :, i, j]
+            dw += np.tensordot(g, x_pad[:, :, rows, cols], axes=([0], [0]))
+            dx_pad[:, :, rows, cols] += np.tensordot(g, w, axes=([1], [0]))
+    db = dout.sum(axis=(0, 2, 3))
+    return dx_pad[:, :, padding:padding + height, padding:padding + width], dw, db
+'''),
+    "conv_backward_db_mean": ("conv2d_backward", _CONV_BACKWARD_HEAD + '''
+    for i in range(h_out):
+        for j in range(w_out):
+            rows, cols = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+            g = dout[:, :, i, j]
+            dw += np.tensordot(g, x_pad[:, :, rows, cols], axes=([0], [0]))
+            dx_pad[:, :, rows, cols] += np.tensordot(g, w, axes=([1], [0]))
+    db = dout.mean(axis=(0, 2, 3))
+    return dx_pad[:, :, padding:padding + height, padding:padding + width], dw, db
+'''),
+    "conv_backward_flipped_kernel": ("conv2d_backward", _CONV_BACKWARD_HEAD + '''
+    w_flip = w[:, :, ::-1, ::-1]
+    for i in range(h_out):
+        for j in range(w_out):
+            rows, cols = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+            g = dout[:, :, i, j]
+            dw += np.tensordot(g, x_pad[:, :, rows, cols], axes=([0], [0]))
+            dx_pad[:, :, rows, cols] += np.tensordot(g, w_flip, axes=([1], [0]))
+    db = dout.sum(axis=(0, 2, 3))
+    return dx_pad[:, :, padding:padding + height, padding:padding + width], dw, db
+'''),
+    "conv_backward_dw_first_image_only": ("conv2d_backward", _CONV_BACKWARD_HEAD + '''
+    for i in range(h_out):
+        for j in range(w_out):
+            rows, cols = slice(i * stride, i * stride + kh), slice(j * stride, j * stride + kw)
+            g = dout[:, :, i, j]
+            dw += g[0][:, None, None, None] * x_pad[0, :, rows, cols][None]
+            dx_pad[:, :, rows, cols] += np.tensordot(g, w, axes=([1], [0]))
+    db = dout.sum(axis=(0, 2, 3))
+    return dx_pad[:, :, padding:padding + height, padding:padding + width], dw, db
+'''),
+    # --- max_pool2d_backward -----------------------------------------------------------------
+    "pool_backward_overwrites_overlaps": ("max_pool2d_backward", '''
+def max_pool2d_backward(dout, x, kernel_size, stride=None):
+    stride = kernel_size if stride is None else stride
+    dx = np.zeros_like(x)
+    N, C, h_out, w_out = dout.shape
+    for n in range(N):
+        for c in range(C):
+            for i in range(h_out):
+                for j in range(w_out):
+                    window = x[n, c, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size]
+                    u, v = np.unravel_index(window.argmax(), window.shape)
+                    dx[n, c, i * stride + u, j * stride + v] = dout[n, c, i, j]  # = instead of +=
+    return dx
+'''),
+    "pool_backward_spreads_evenly": ("max_pool2d_backward", '''
+def max_pool2d_backward(dout, x, kernel_size, stride=None):
+    stride = kernel_size if stride is None else stride
+    dx = np.zeros_like(x)
+    N, C, h_out, w_out = dout.shape
+    for i in range(h_out):
+        for j in range(w_out):
+            dx[:, :, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size] += \\
+                dout[:, :, i, j][:, :, None, None] / kernel_size ** 2
+    return dx
+'''),
+    "pool_backward_stride_none_is_one": ("max_pool2d_backward", '''
+def max_pool2d_backward(dout, x, kernel_size, stride=None):
+    stride = 1 if stride is None else stride
+    dx = np.zeros_like(x)
+    N, C, h_out, w_out = dout.shape
+    for n in range(N):
+        for c in range(C):
+            for i in range(h_out):
+                for j in range(w_out):
+                    window = x[n, c, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size]
+                    u, v = np.unravel_index(window.argmax(), window.shape)
+                    dx[n, c, i * stride + u, j * stride + v] += dout[n, c, i, j]
+    return dx
+'''),
+    "pool_backward_argmax_transposed": ("max_pool2d_backward", '''
+def max_pool2d_backward(dout, x, kernel_size, stride=None):
+    stride = kernel_size if stride is None else stride
+    dx = np.zeros_like(x)
+    N, C, h_out, w_out = dout.shape
+    for n in range(N):
+        for c in range(C):
+            for i in range(h_out):
+                for j in range(w_out):
+                    window = x[n, c, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size]
+                    v, u = np.unravel_index(window.argmax(), window.shape)
+                    dx[n, c, i * stride + u, j * stride + v] += dout[n, c, i, j]
+    return dx
+'''),
+    # --- train_lenet -------------------------------------------------------------------------
+    "train_lenet_untrained": ("train_lenet", '''
+def train_lenet(X, y, device):
+    torch.manual_seed(0)
+    return LeNet5().to(device).eval()
+'''),
+    "train_lenet_one_step": ("train_lenet", '''
+def train_lenet(X, y, device):
+    torch.manual_seed(0)
+    model = LeNet5().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    optimizer.zero_grad()
+    nn.functional.cross_entropy(model(torch.as_tensor(X[:64])), torch.as_tensor(y[:64])).backward()
+    optimizer.step()
+    return model.eval()
+'''),
+    "train_lenet_lr_too_high": ("train_lenet", '''
+def train_lenet(X, y, device):
+    torch.manual_seed(0)
+    model = LeNet5().to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=20.0)
+    X_t, y_t = torch.as_tensor(X), torch.as_tensor(y)
+    for epoch in range(2):
+        for idx in torch.randperm(len(X_t)).split(64):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(X_t[idx]), y_t[idx]).backward()
+            optimizer.step()
+    return model.eval()
+'''),
+})
