@@ -164,6 +164,6 @@ def test_solution_cells_follow_the_convention():
             if "hide-input" not in cell.get("metadata", {}).get("tags", []):
                 bad.append(f"{path.relative_to(ROOT)} cell {i}: not tagged hide-input")
             before = "\n".join(notebooks.source(c) for c in cells[:i] if c["cell_type"] == "markdown")
-            if f"**Exercise {match.group(1)}" not in before:
-                bad.append(f"{path.relative_to(ROOT)} cell {i}: no '**Exercise {match.group(1)}' before it")
+            if not re.search(rf"\bExercise {match.group(1)}\b", before):
+                bad.append(f"{path.relative_to(ROOT)} cell {i}: no 'Exercise {match.group(1)}' before it")
     assert not bad, bad
