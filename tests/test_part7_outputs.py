@@ -76,6 +76,83 @@ def test_gans_faces_section_says_which_faces_ran():
     assert re.search(r"\| source: (scikit-image bundled copy \(skimage\.data\.lfw_subset|local image folder)", text)
 
 
+def _efficiency_table(text: str) -> dict[str, list[tuple[float, float]]]:
+    table = {}
+    for method in ("SimCLR + linear probe", "supervised from scratch", "random encoder + probe", "raw pixels + probe"):
+        row = re.search(rf"^{re.escape(method)}\s+(.*)$", text, re.M)
+        assert row, f"label-efficiency row {method!r} missing"
+        table[method] = [(float(m), float(s)) for m, s in re.findall(rf"{NUM}% ± {NUM}%", row.group(1))]
+        assert len(table[method]) == 4, (method, row.group(1))
+    return table
+
+
+def test_self_supervised_simclr_beats_scratch_with_few_labels_and_is_close_with_all():
+    table = _efficiency_table(printed(SIMCLR))
+    simclr, scratch = table["SimCLR + linear probe"], table["supervised from scratch"]
+    for k in range(3):  # 1, 5, 10 labels per class: "well ahead"
+        assert simclr[k][0] >= scratch[k][0] + 5, f"SimCLR {simclr[k]} vs scratch {scratch[k]} at column {k}"
+    assert abs(simclr[3][0] - scratch[3][0]) < 4, f"with all labels they should be close: {simclr[3]}, {scratch[3]}"
+    assert simclr[0][1] > simclr[2][1], "the spread at 1 label per class should exceed the spread at 10"
+    for k in range(4):
+        assert simclr[k][0] > table["raw pixels + probe"][k][0] and simclr[k][0] > table["random encoder + probe"][k][0]
+
+
+def test_self_supervised_probe_h_beats_z_and_baselines_and_loss_falls():
+    text = printed(SIMCLR)
+    probe = dict(re.findall(rf"^\s+(SimCLR encoder h|SimCLR head output z|random encoder|raw pixels)\s+test accuracy {NUM}%",
+                            text, re.M))
+    assert len(probe) == 4, probe
+    probe = {k: float(v) for k, v in probe.items()}
+    assert probe["SimCLR encoder h"] > probe["SimCLR head output z"], probe
+    assert probe["SimCLR encoder h"] > max(probe["random encoder"], probe["raw pixels"]), probe
+    losses = [float(v) for v in re.search(r"NT-Xent per epoch: (.*)", text).group(1).split()]
+    assert losses[-1] < losses[0], losses
+    random_loss, log_guess = re.search(rf"random projections:\s+loss {NUM} \(log\(2N - 1\) = {NUM}", text).groups()
+    assert abs(float(random_loss) - float(log_guess)) < 0.2
+
+
+def test_self_supervised_exercises_uniformity_and_temperature():
+    text = printed(SIMCLR)
+    rows = {name: (float(a), float(u)) for name, a, u in
+            re.findall(rf"^(SimCLR encoder|random encoder)\s+alignment {NUM} .*uniformity {NUM}", text, re.M)}
+    assert rows["SimCLR encoder"][1] < rows["random encoder"][1], f"SimCLR should spread features more: {rows}"
+    taus = [float(v) for v in re.findall(rf"tau=\S+: NT-Xent {NUM}", text)]
+    assert len(taus) == 3, taus
+
+
+def _rounds(text: str, name: str) -> int | None:
+    m = re.search(rf"^{re.escape(name)}\s+rounds to \d+%: (\d+|not reached in \d+)", text, re.M)
+    assert m, f"no rounds-to-target line for {name}"
+    return int(m.group(1)) if m.group(1).isdigit() else None
+
+
+def test_federated_iid_reaches_target_in_fewer_rounds_than_non_iid():
+    text = printed(FEDERATED)
+    iid, non_iid = _rounds(text, "IID"), _rounds(text, "non-IID (2 shards)")
+    assert iid is not None, "the IID clients should reach the target"
+    assert non_iid is None or non_iid >= 3 * iid, f"label skew should cost many more rounds: IID {iid}, non-IID {non_iid}"
+    assert re.search(r"McMahan et al\. 2017, CNN, 60k MNIST, 99%\s+20\s+229", text)
+
+
+def test_federated_weighting_is_exact_and_unweighted_is_not():
+    text = printed(FEDERATED)
+    roadmap = float(re.search(r"roadmap aggregate vs one step on all the data: max \|difference\| = (\S+)", text).group(1))
+    weighted = float(re.search(r"weighted aggregate vs one step on all the data: max \|difference\| = (\S+)", text).group(1))
+    batched = float(re.search(r"batched vs looped FedAvg round: max \|difference\| = (\S+)", text).group(1))
+    assert weighted < 1e-12 < 1e-4 < roadmap, (weighted, roadmap)
+    assert batched < 1e-5, batched
+    assert "RuntimeError" in text and "num_batches_tracked = " in text
+
+
+def test_federated_unweighted_average_hurts_accuracy_with_unequal_clients():
+    text = printed(FEDERATED)
+    accs = {name: [float(a) for a in row.split()] for name, row in
+            re.findall(r"^(roadmap \(unweighted\)|weighted by n_k)\s+client sizes \[[^\]]*\]: accuracy by round (.*)$", text, re.M)}
+    assert len(accs) == 2, accs
+    unweighted, weighted = accs["roadmap (unweighted)"], accs["weighted by n_k"]
+    assert all(w > u for w, u in zip(weighted, unweighted)), "the prose says the unweighted average lags at every round"
+
+
 # --- reinforcement learning, best practices, capstone ----------------------------------------
 
 RL = "chapters/07_beyond/04_reinforcement_learning.ipynb"
