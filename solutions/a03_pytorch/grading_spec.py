@@ -259,3 +259,128 @@ def adam_step_state(ns):
         [a.requires_grad, b.requires_grad, id(a) == a_id, id(b) == b_id])
     out['dtype of the tensors in state["m"]'] = exact(str(state_a["m"][0].dtype))
     return out
+
+
+# --- evaluate -----------------------------------------------------------------------------------
+
+class _ModeRecorder(nn.Module):
+    """Identity layer that records (training mode, grad enabled) at every call."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = []
+
+    def forward(self, x):
+        self.calls.append([bool(self.training), bool(torch.is_grad_enabled())])
+        return x
+
+
+@probe("test_evaluate_values")
+def evaluate_values(ns):
+    evaluate = ns["evaluate"]
+    out = {}
+    torch.manual_seed(9)
+    X, y = torch.randn(12, 4), torch.randint(0, 3, (12,))
+    X[10:] *= 20
+    model = nn.Linear(4, 3)
+    result = evaluate(model, [(X[0:5], y[0:5]), (X[5:10], y[5:10]), (X[10:12], y[10:12])], nn.CrossEntropyLoss(), CPU)
+    out["evaluate returns a tuple of two Python floats"] = exact(
+        isinstance(result, tuple) and len(result) == 2 and all(isinstance(v, float) for v in result))
+    out["(mean loss, accuracy) over batches of 5, 5, 2"] = close([float(v) for v in result], rtol=1e-5)
+    from torch.utils.data import DataLoader, TensorDataset
+
+    torch.manual_seed(10)
+    X, y = torch.randn(23, 6), torch.randint(0, 4, (23,))
+    model = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 4))
+    result = evaluate(model, DataLoader(TensorDataset(X, y), batch_size=10), nn.CrossEntropyLoss(), CPU)
+    out["(mean loss, accuracy) with a DataLoader of batches 10, 10, 3"] = close([float(v) for v in result], rtol=1e-5)
+    result = evaluate(model, [(X[:1], y[:1])], nn.CrossEntropyLoss(), CPU)
+    out["(mean loss, accuracy) on a single sample"] = close([float(v) for v in result], rtol=1e-5)
+    return out
+
+
+@probe("test_evaluate_modes")
+def evaluate_modes(ns):
+    evaluate = ns["evaluate"]
+    out = {}
+    torch.manual_seed(11)
+    recorder = _ModeRecorder()
+    model = nn.Sequential(nn.Linear(4, 3), recorder).train()
+    before = [p.detach().clone() for p in model.parameters()]
+    loader = [(torch.randn(3, 4), torch.randint(0, 3, (3,))) for _ in range(2)]
+    evaluate(model, loader, nn.CrossEntropyLoss(), CPU)
+    out["(training mode, grad enabled) at each forward pass, model arriving in training mode"] = exact(recorder.calls)
+    out["model.training after evaluate, arriving in training mode"] = exact(bool(model.training))
+    out["parameters after evaluate (must be unchanged)"] = close(torch.cat([p.detach().flatten() for p in model.parameters()]),
+                                                               rtol=0, atol=0)
+    out["parameters before evaluate"] = close(torch.cat([p.flatten() for p in before]), rtol=0, atol=0)
+    recorder.calls.clear()
+    model.eval()
+    evaluate(model, loader, nn.CrossEntropyLoss(), CPU)
+    out["(training mode, grad enabled) at each forward pass, model arriving in eval mode"] = exact(recorder.calls)
+    out["model.training after evaluate, arriving in eval mode"] = exact(bool(model.training))
+    torch.manual_seed(12)
+    drop = nn.Sequential(nn.Linear(4, 50), nn.Dropout(0.5), nn.Linear(50, 3)).train()
+    first = evaluate(drop, loader, nn.CrossEntropyLoss(), CPU)
+    second = evaluate(drop, loader, nn.CrossEntropyLoss(), CPU)
+    out["evaluate twice on a model with dropout (same result)"] = close([float(v) for v in first] + [float(v) for v in second],
+                                                                      rtol=1e-6)
+    out["dropout model's mode after evaluate"] = exact(bool(drop.training))
+    return out
+
+
+# --- checkpoints --------------------------------------------------------------------------------
+
+@probe("test_checkpoint_roundtrip")
+def checkpoint_roundtrip(ns):
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp())
+    torch.manual_seed(12)
+    model = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    ns["save_checkpoint"](folder / "ckpt.pt", model, optimizer, 7)
+    fresh = nn.Sequential(nn.Linear(5, 8), nn.ReLU(), nn.Linear(8, 3))
+    epoch = ns["load_checkpoint"](folder / "ckpt.pt", fresh, torch.optim.SGD(fresh.parameters(), lr=0.1, momentum=0.9))
+    return {"save_checkpoint writes one file at the path": exact((folder / "ckpt.pt").is_file()),
+            "load_checkpoint returns the saved epoch as an int": exact(
+                [isinstance(epoch, int) and not isinstance(epoch, bool), epoch if isinstance(epoch, int) else -1]),
+            "parameters after load_checkpoint": close(torch.cat([p.detach().flatten() for p in fresh.parameters()]),
+                                                      rtol=0, atol=0)}
+
+
+@probe("test_checkpoint_resume")
+def checkpoint_resume(ns):
+    import tempfile
+    from pathlib import Path
+
+    save, load = ns["save_checkpoint"], ns["load_checkpoint"]
+
+    def run(make_optimizer, resume_after, total=4, seed=13):
+        torch.manual_seed(seed)
+        X, y = torch.randn(24, 5), torch.randint(0, 3, (24,))
+        batches = [(X[i:i + 8], y[i:i + 8]) for i in range(0, 24, 8)]
+        model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 3))
+        optimizer = make_optimizer(model.parameters())
+        path = Path(tempfile.mkdtemp()) / "resume.pt"
+        epoch = 0
+        while epoch < total:
+            for Xb, yb in batches:
+                optimizer.zero_grad()
+                nn.functional.cross_entropy(model(Xb), yb).backward()
+                optimizer.step()
+            epoch += 1
+            if epoch == resume_after:
+                save(path, model, optimizer, epoch)
+                model = nn.Sequential(nn.Linear(5, 8), nn.Tanh(), nn.Linear(8, 3))
+                optimizer = make_optimizer(model.parameters())
+                epoch = load(path, model, optimizer)
+        return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+    out = {}
+    for name, make in [("Adam", lambda ps: torch.optim.Adam(ps, lr=0.05)),
+                       ("SGD with momentum", lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9))]:
+        out[f"{name}: parameters after 4 epochs resumed from a checkpoint after 2 (bit-exact)"] = close(
+            run(make, resume_after=2), rtol=0, atol=0)
+    return out

@@ -248,3 +248,123 @@ def adam_step(params, grads, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
             p -= lr * (m / (1 - 0.9 ** t)) / ((v / (1 - 0.999 ** t)).sqrt() + eps)
 '''),
 }
+
+WRONG_ANSWERS.update({
+    # --- evaluate ----------------------------------------------------------------------------
+    "evaluate_no_eval_mode": ("evaluate", '''
+def evaluate(model, loader, loss_fn, device):
+    total_loss, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            total_loss += loss_fn(logits, y).item() * len(X)
+            correct += (logits.argmax(dim=1) == y).sum().item()
+            count += len(X)
+    return total_loss / count, correct / count
+'''),
+    "evaluate_leaves_eval_mode": ("evaluate", '''
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            total_loss += loss_fn(logits, y).item() * len(X)
+            correct += (logits.argmax(dim=1) == y).sum().item()
+            count += len(X)
+    return total_loss / count, correct / count
+'''),
+    "evaluate_always_back_to_train": ("evaluate", '''
+def evaluate(model, loader, loss_fn, device):
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            total_loss += loss_fn(logits, y).item() * len(X)
+            correct += (logits.argmax(dim=1) == y).sum().item()
+            count += len(X)
+    model.train()
+    return total_loss / count, correct / count
+'''),
+    "evaluate_with_gradients": ("evaluate", '''
+def evaluate(model, loader, loss_fn, device):
+    was_training = model.training
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    for X, y in loader:
+        X, y = X.to(device), y.to(device)
+        logits = model(X)
+        total_loss += loss_fn(logits, y).item() * len(X)
+        correct += (logits.argmax(dim=1) == y).sum().item()
+        count += len(X)
+    model.train(was_training)
+    return total_loss / count, correct / count
+'''),
+    "evaluate_mean_of_batch_means": ("evaluate", '''
+def evaluate(model, loader, loss_fn, device):
+    was_training = model.training
+    model.eval()
+    losses, accs = [], []
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            losses.append(loss_fn(logits, y).item())
+            accs.append((logits.argmax(dim=1) == y).float().mean().item())
+    model.train(was_training)
+    return sum(losses) / len(losses), sum(accs) / len(accs)
+'''),
+    "evaluate_returns_tensors": ("evaluate", '''
+def evaluate(model, loader, loss_fn, device):
+    was_training = model.training
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for X, y in loader:
+            X, y = X.to(device), y.to(device)
+            logits = model(X)
+            total_loss = total_loss + loss_fn(logits, y) * len(X)
+            correct = correct + (logits.argmax(dim=1) == y).sum()
+            count += len(X)
+    model.train(was_training)
+    return total_loss / count, correct / count
+'''),
+    # --- checkpoints -------------------------------------------------------------------------
+    "checkpoint_model_only": ("checkpoints", '''
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    checkpoint = torch.load(path, map_location="cpu")
+    model.load_state_dict(checkpoint["model"])
+    return checkpoint["epoch"]
+'''),
+    "checkpoint_forgets_epoch": ("checkpoints", '''
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict()}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    checkpoint = torch.load(path, map_location="cpu")
+    model.load_state_dict(checkpoint["model"])
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return 0
+'''),
+    "checkpoint_loads_optimizer_into_model_only": ("checkpoints", '''
+def save_checkpoint(path, model, optimizer, epoch):
+    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
+
+
+def load_checkpoint(path, model, optimizer):
+    checkpoint = torch.load(path, map_location="cpu")
+    model.load_state_dict(checkpoint["model"])
+    optimizer = torch.optim.Adam(model.parameters())
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return checkpoint["epoch"]
+'''),
+})
