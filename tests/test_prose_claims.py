@@ -262,3 +262,67 @@ def test_probability_bayes_and_vjp_claims():
 def test_ridge_solve_leaves_the_bias_unpenalized():
     code = "\n".join(code_of("chapters/01_foundations/01_numpy_for_dl.ipynb"))
     assert "np.r_[np.ones(D), 0.0]" in code and "lam * np.eye(D + 1)" not in code
+
+
+GENERALIZATION = "chapters/02_numpy_nets/05_generalization_tuning.ipynb"
+
+
+def test_validation_curve_has_its_minimum_at_a_moderate_degree():
+    text = printed(GENERALIZATION)
+    best = int(re.search(r"lowest validation MSE at degree (\d+)", text).group(1))
+    rows = {int(d): (float(tr), float(va)) for d, tr, va in
+            re.findall(r"degree\s+(\d+): training MSE ([\d.]+), validation MSE ([\d.]+)", text)}
+    assert 2 <= best <= 8 and rows[15][1] > 10 * rows[best][1] and rows[15][0] < rows[1][0], rows
+
+
+def test_learning_curves_show_high_bias_and_high_variance():
+    text = printed(GENERALIZATION)
+    low = _floats(r"logistic regression, 2x2 pixels: training error ([\d.]+)%, validation error ([\d.]+)%.*?"
+                  r"validation error with \d+: ([\d.]+)%", text)
+    tree = _floats(r"decision tree, unlimited depth: training error ([\d.]+)%, validation error ([\d.]+)%.*?"
+                   r"validation error with \d+: ([\d.]+)%", text)
+    assert low[1] > 30 and low[1] - low[0] < 5, f"high bias: curves meet at a high error {low}"
+    assert tree[0] == 0.0 and tree[1] - tree[0] > 10 and tree[2] - tree[1] > 5, f"high variance: gap, still falling {tree}"
+
+
+def test_grid_tries_four_gamma_values_and_range_test_brackets_the_rate():
+    text = printed(GENERALIZATION)
+    assert "(4 distinct gamma values)" in text and "16 distinct gamma values each" in text
+    accs = _floats(r"lr\s+[\d.e-]+: validation accuracy after 5 epochs ([\d.]+)%", text)
+    assert len(accs) == 4 and accs[0] < accs[2] and accs[1] < accs[2] and accs[2] > 85, accs
+
+
+def test_imbalance_remedies_trade_precision_for_recall():
+    text = printed(GENERALIZATION)
+    rows = {name.strip(): [float(v) for v in vals] for name, *vals in
+            re.findall(r"^\s*(no remedy|class weights|oversampling|undersampling)\s+([\d.]+)%\s+([\d.]+)%\s+"
+                       r"([\d.]+)%\s+([\d.]+)\s+([\d.]+)%", text, re.MULTILINE)}
+    assert re.search(r"always predicting 'not an 8': accuracy 95\.0%", text)
+    for name in ("class weights", "oversampling", "undersampling"):
+        assert rows[name][2] > rows["no remedy"][2] and rows[name][1] < rows["no remedy"][1], rows
+    assert rows["class weights"][4] > rows["no remedy"][4], "balanced accuracy should rise with class weights"
+
+
+def test_house_prices_models_beat_the_baseline_and_the_log_target_helps():
+    text = printed("chapters/02_numpy_nets/06_house_prices.ipynb")
+    assert re.search(r"\| source: (download via|R package modeldata)", text), "the chapter must say which data ran"
+    cv = dict(re.findall(r"(median baseline|ridge \(RidgeCV\)|boosted trees): cross-validated RMSLE ([\d.]+)", text))
+    cv = {k: float(v) for k, v in cv.items()}
+    chosen = re.search(r"chosen by cross-validation: (.+)", text).group(1).strip()
+    assert cv[chosen] == min(cv.values()) and cv[chosen] < cv["median baseline"] / 2, cv
+    test_rmsle = _floats(r"on the [\d,]+ test houses: RMSLE ([\d.]+)", text)[0]
+    assert test_rmsle < cv["median baseline"] / 2
+    raw, logged = _floats(r"ridge on raw prices: RMSLE ([\d.]+); ridge on log prices: ([\d.]+)", text)
+    assert logged < raw, "exercise 1 says the log target does better on RMSLE"
+
+
+def test_pandas_chapter_claims():
+    text = printed("chapters/01_foundations/05_pandas_seaborn.ipynb")
+    apply_ms, vector_ms = _floats(r"apply: (\d+) ms, vectorized: ([\d.]+) ms", text)
+    assert vector_ms < apply_ms / 10
+    corr = re.search(r"^Ozone\s+1\.00\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)", text, re.MULTILINE)
+    solar, wind, temp = (float(v) for v in corr.groups())
+    assert temp > 0.5 and wind < -0.4, "ozone rises with temperature and falls with wind"
+    measured, filled, complete = _floats(r"measured days ([\d.]+), median-filled ([\d.]+), complete rows only ([\d.]+)",
+                                         text)
+    assert filled < measured - 0.05 and abs(complete - measured) < 0.02, "filling with the median weakens it"
