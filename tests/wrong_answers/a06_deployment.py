@@ -27,10 +27,11 @@ def distillation_loss(student_logits, teacher_logits, labels, T=2.0, alpha=0.5):
 '''
 
 _APP = '''
-def create_app(model, class_names):
-    class PredictRequest(BaseModel):
-        inputs: list[list[float]]
+class PredictRequest(BaseModel):
+    inputs: list[list[float]]
 
+
+def create_app(model, class_names):
     app = FastAPI()
 
     @app.post("/predict")
@@ -209,19 +210,20 @@ def distillation_loss(student_logits, teacher_logits, labels, T=2.0, alpha=0.5):
 from pydantic import field_validator
 
 
+class Batch(BaseModel):
+    inputs: list[list[float]]
+
+    @field_validator("inputs")
+    @classmethod
+    def not_empty_and_rectangular(cls, rows):
+        if not rows:
+            raise ValueError("the batch is empty")
+        if any(len(r) != len(rows[0]) for r in rows):
+            raise ValueError("rows have different lengths")
+        return rows
+
+
 def create_app(model, class_names):
-    class Batch(BaseModel):
-        inputs: list[list[float]]
-
-        @field_validator("inputs")
-        @classmethod
-        def not_empty_and_rectangular(cls, rows):
-            if not rows:
-                raise ValueError("the batch is empty")
-            if any(len(r) != len(rows[0]) for r in rows):
-                raise ValueError("rows have different lengths")
-            return rows
-
     app = FastAPI()
 
     @app.post("/predict")
