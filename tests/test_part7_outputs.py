@@ -132,6 +132,8 @@ def test_federated_iid_reaches_target_in_fewer_rounds_than_non_iid():
     assert iid is not None, "the IID clients should reach the target"
     assert non_iid is None or non_iid >= 3 * iid, f"label skew should cost many more rounds: IID {iid}, non-IID {non_iid}"
     assert re.search(r"McMahan et al\. 2017, CNN, 60k MNIST, 99%\s+20\s+229", text)
+    best, last = map(float, re.search(rf"^non-IID \(2 shards\).*\| best {NUM}%, last {NUM}%", text, re.M).groups())
+    assert best - last >= 2, f"the prose says the non-IID best and last accuracies differ by several points: {best}, {last}"
 
 
 def test_federated_weighting_is_exact_and_unweighted_is_not():
