@@ -314,6 +314,11 @@ def feedback_text(course, student: str) -> str:
                      for p in (course / "feedback" / student / ASSIGNMENT).glob("*.html"))
 
 
+# Attacks that can harm the run or other submissions under plain nbgrader get a run of their own;
+# the rest share one run (with the same two controls).
+ALONE = ("write_gradebook", "persist_startup", "kill_kernel", "fork_bomb")
+
+
 def _measure(tool: str) -> list[dict]:
     """Grade the corpus with ``tool`` ("plain" nbgrader or the "grader"); one row per attack."""
     import os
@@ -347,11 +352,15 @@ def _measure(tool: str) -> list[dict]:
     old_home = os.environ.get("HOME")
     os.environ["HOME"] = str(home)  # plain nbgrader's kernels inherit it: planted files stay in the experiment
     os.environ["IPYTHONDIR"] = str(home / ".ipython")
+    if tool == "grader":
+        groups = [ATTACKS]  # the grader isolates submissions: one run for everything
+    else:
+        groups = [[a for a in ATTACKS if a.name not in ALONE]] + [[a] for a in ATTACKS if a.name in ALONE]
     try:
-        for attack in ATTACKS:
+        for group in groups:
             course = make_course(Path(tempfile.mkdtemp(prefix=f"attack-{tool}-")), ASSIGNMENT)
             submit(course, ASSIGNMENT, "a_control")
-            write_submissions(course, [attack])
+            write_submissions(course, group)
             submit(course, ASSIGNMENT, "z_control")
             received.clear()
             t0 = time.monotonic()
@@ -360,7 +369,7 @@ def _measure(tool: str) -> list[dict]:
                 if tool == "plain":
                     autograde(course, ASSIGNMENT)
                 else:
-                    grade(course, ASSIGNMENT, "--timeout", "60", jobs=1)
+                    grade(course, ASSIGNMENT, "--timeout", "60", jobs=2)
             except Exception as err:  # noqa: BLE001
                 error = str(err).strip().splitlines()[0][:80] if str(err).strip() else type(err).__name__
             seconds = time.monotonic() - t0
@@ -368,21 +377,24 @@ def _measure(tool: str) -> list[dict]:
                 result, _ = scores(course, ASSIGNMENT)
             except Exception:  # noqa: BLE001
                 result = {}
-            max_total = 39.0
-            got = result.get(attack.name)
-            deserved = max_total if attack.deserved == float("inf") else attack.deserved
-            undeserved = got is not None and got.total > deserved + 1e-9
             controls_ok = all(s in result and result[s].total == result[s].max_total for s in ("a_control", "z_control"))
-            fb = feedback_text(course, attack.name) if attack.name == "read_hidden" else ""
-            leaked = any(line in fb for line in hidden_lines(course)) or any(MARK.encode() in r for r in received)
             planted = list(home.rglob("*PWNED*")) + list(Path("/tmp").glob("PWNED-7f3a*"))
-            rows.append({"attack": attack.name, "kind": attack.kind, "what": attack.what,
-                         "score": None if got is None else got.total, "undeserved": undeserved,
-                         "controls_ok": controls_ok, "leaked": leaked, "planted": bool(planted),
-                         "error": error, "seconds": round(seconds, 1)})
+            net = any(MARK.encode() in r for r in received)
+            for attack in group:
+                got = result.get(attack.name)
+                deserved = 39.0 if attack.deserved == float("inf") else attack.deserved
+                fb = feedback_text(course, attack.name) if attack.name == "read_hidden" else ""
+                rows.append({"attack": attack.name, "kind": attack.kind, "what": attack.what,
+                             "score": None if got is None else got.total,
+                             "undeserved": got is not None and got.total > deserved + 1e-9,
+                             "controls_ok": controls_ok if len(group) == 1 or attack.name in ALONE else controls_ok,
+                             "leaked": any(line in fb for line in hidden_lines(course))
+                             or (net and attack.name == "network"),
+                             "planted": bool(planted) and attack.name == "persist_startup",
+                             "error": error if len(group) == 1 else "", "seconds": round(seconds, 1)})
+                print(rows[-1], flush=True)
             for p in planted:
                 p.unlink(missing_ok=True)
-            print(rows[-1], flush=True)
     finally:
         stop.set()
         listener.close()
@@ -393,7 +405,12 @@ def _measure(tool: str) -> list[dict]:
 
 def main() -> None:
     """Measure plain nbgrader and the grader on the corpus; print a Markdown table."""
-    rows = {tool: _measure(tool) for tool in ("plain", "grader")}
+    import sys
+
+    tools = sys.argv[1:] or ["plain", "grader"]
+    rows = {tool: _measure(tool) for tool in tools}
+    if len(tools) == 1:
+        return
 
     def verdict(r):
         bad = [w for w, flag in (("undeserved points", r["undeserved"]), ("control lost points", not r["controls_ok"]),
