@@ -68,10 +68,14 @@ test-book: $(STAMP)
 	$(PYTEST) tests/book -rA --tb=short
 
 test-unit: $(STAMP)
-	$(PYTEST) -n 2 tests --ignore=tests/test_assignments.py --ignore=tests/book
+	$(PYTEST) -n 2 tests --ignore=tests/test_assignments.py --ignore=tests/book \
+		--ignore=tests/test_grader.py --ignore=tests/test_grader_attacks.py
 
+# The grading round trip with the sandboxed grader, its attack corpus, kill -9, Dask and PostgreSQL
+# tests: each xdist group (one assignment, the attacks, ...) is one grader run.
 test-assignments: $(STAMP)
-	$(PYTEST) -n 2 --dist loadgroup tests/test_assignments.py -rA --tb=short
+	$(PYTEST) -n 2 --dist loadgroup tests/test_assignments.py tests/test_grader.py tests/test_grader_attacks.py \
+		-rA --tb=short
 
 # Sandboxed, parallel, resumable autograding into nbgrader's gradebook (grader/README.md).
 grade: $(STAMP)
