@@ -328,6 +328,10 @@ def autograde(root: Path, assignment: str, opts: Options) -> list[Outcome]:
     students = sorted(p.parent.name for p in course.submitted.glob(f"*/{assignment}") if p.is_dir())
     if opts.students:
         students = [s for s in students if s in set(opts.students)]
+    if not students:
+        if not opts.quiet:
+            print(f"no submissions: nothing in {course.submitted}/*/{assignment}/")
+        return []
     journal = Journal(course.root / ".grader" / "journal" / f"{assignment}.jsonl")
     executor = Executor(opts)
     say = (lambda *a: None) if opts.quiet else (lambda *a: print(*a, flush=True))
