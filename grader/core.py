@@ -367,7 +367,7 @@ def autograde(root: Path, assignment: str, opts: Options) -> list[Outcome]:
             except OSError as err:
                 state["rejected"] = f"unreadable submission ({type(err).__name__})"
             if state["rejected"]:
-                outcomes.append(_finish(course, asg, student, state, journal, say))
+                outcomes.append(_finish_safely(course, asg, student, state, journal, say))
                 continue
             for nb_name, checked in state["checked"].items():
                 payload = {"cells": checked.cells, "probes": asg.probes[nb_name], "spec": asg.spec,
@@ -387,7 +387,7 @@ def autograde(root: Path, assignment: str, opts: Options) -> list[Outcome]:
             state["results"][nb_name] = result
             state["waiting"] -= 1
             if state["waiting"] == 0:
-                outcomes.append(_finish(course, asg, student, state, journal, say))
+                outcomes.append(_finish_safely(course, asg, student, state, journal, say))
     finally:
         executor.close()
         journal.close()
@@ -399,11 +399,29 @@ def autograde(root: Path, assignment: str, opts: Options) -> list[Outcome]:
 
 
 def _timestamp(folder: Path) -> str | None:
+    """nbgrader's submitted/<student>/<assignment>/timestamp.txt, if present and parseable."""
     f = folder / "timestamp.txt"
     try:
-        return f.read_text(encoding="utf-8").strip()[:64] or None if f.is_file() else None
-    except (OSError, UnicodeDecodeError):
+        text = f.read_text(encoding="utf-8").strip()[:64] if f.is_file() else ""
+        if not text:
+            return None
+        from nbgrader.utils import parse_utc
+
+        parse_utc(text)
+        return text
+    except Exception:  # noqa: BLE001 - a broken timestamp is ignored, never fatal
         return None
+
+
+def _finish_safely(course: Course, asg: Assignment, student: str, state: dict, journal: Journal, say) -> Outcome:
+    """_finish, but one submission's unexpected failure is reported and the others go on."""
+    try:
+        return _finish(course, asg, student, state, journal, say)
+    except GraderError:
+        raise
+    except Exception as err:  # noqa: BLE001
+        say(f"{student}: ERROR, not recorded ({type(err).__name__}: {str(err)[:200]}); it is graded again next run")
+        return Outcome(student, "error", 0.0, asg.max_score, notes=[repr(err)[:200]])
 
 
 def _finish(course: Course, asg: Assignment, student: str, state: dict, journal: Journal, say) -> Outcome:
