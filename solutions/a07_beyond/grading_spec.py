@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from grader.spec import close, exact, probe
+from grader.spec import at_least, close, exact, probe
 
 
 def _grad(t):
@@ -254,3 +254,61 @@ def focal_robust(ns):
     out["focal_loss(gamma=0, alpha=None), confident and correct"] = close(
         f(torch.tensor([50.0, -50.0]), torch.tensor([1.0, 0.0]), gamma=0.0, alpha=None), rtol=1e-4, atol=1e-8)
     return out
+
+
+# --- make_pipeline (capstone) -------------------------------------------------------------------
+# The learner's model is free (trees, logistic regression, ...): probes compare facts and bounds,
+# and differences between two runs of the learner's own pipeline, never its predictions with ours.
+
+@probe("test_make_pipeline_api")
+def pipeline_api(ns):
+    from sklearn.exceptions import NotFittedError
+
+    make_pipeline, X_dev, y_dev, X_hold = ns["make_pipeline"], ns["X_dev"], ns["y_dev"], ns["X_hold"]
+    estimator = make_pipeline()
+    try:
+        estimator.predict(X_hold.head(3))
+        unfitted = "predicted before fit"
+    except NotFittedError:
+        unfitted = "NotFittedError"
+    pred = np.asarray(estimator.fit(X_dev.iloc[:200], y_dev[:200]).predict(X_hold))
+    missing = X_hold[X_hold["age"].isna()]
+    return {"has fit and predict": exact(hasattr(estimator, "fit") and hasattr(estimator, "predict")),
+            "predict before fit": exact(unfitted),
+            "a new estimator on every call": exact(make_pipeline() is not estimator),
+            "number of predictions": exact(len(pred)),
+            "predicted values are 0/1": exact(bool(set(np.unique(pred).tolist()) <= {0, 1})),
+            "predictions for passengers with a missing age": exact(len(estimator.predict(missing)))}
+
+
+@probe("test_make_pipeline_cross_validation")
+def pipeline_cross_validation(ns):
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    scores = cross_val_score(ns["make_pipeline"](), ns["X_dev"], ns["y_dev"], cv=StratifiedKFold(5, shuffle=True, random_state=0))
+    return {"cross-validated accuracy": at_least(float(scores.mean()), 0.78)}
+
+
+@probe("test_make_pipeline_holdout")
+def pipeline_holdout(ns):
+    pred = np.asarray(ns["make_pipeline"]().fit(ns["X_dev"], ns["y_dev"]).predict(ns["X_hold"]))
+    return {"hold-out accuracy": at_least(float(np.mean(pred == ns["y_hold"])), 0.75)}
+
+
+@probe("test_make_pipeline_no_leakage")
+def pipeline_no_leakage(ns):
+    make_pipeline = ns["make_pipeline"]
+    X_fit, y_fit, X_new = ns["X_dev"].copy(), ns["y_dev"].copy(), ns["X_hold"].copy()
+    reference = np.asarray(make_pipeline().fit(X_fit, y_fit).predict(X_new)).astype(float)
+    tables = [t for t in (getattr(ns.get("titanic"), "frame", None), ns.get("dev"), ns.get("holdout"), ns["X_dev"],
+                          ns["X_hold"]) if t is not None]
+    for table in tables:  # corrupt every global copy of the data
+        table.loc[:, "age"] = 80.0
+        table.loc[:, "sibsp"] = 8
+    again = np.asarray(make_pipeline().fit(X_fit, y_fit).predict(X_new)).astype(float)
+    fitted = make_pipeline().fit(X_fit, y_fit)
+    rows = range(0, len(X_new), 7)
+    one_by_one = np.array([float(np.asarray(fitted.predict(X_new.iloc[[i]]))[0]) for i in rows])
+    batched = np.asarray(fitted.predict(X_new)).astype(float)[::7]
+    return {"change of predictions when data outside fit() changed": close(again - reference, rtol=0, atol=0),
+            "row-by-row minus batched predictions": close(one_by_one - batched, rtol=0, atol=0)}

@@ -267,3 +267,96 @@ def focal_loss(logits, targets, gamma=2.0, alpha=0.25):
     return loss.mean()
 '''),
 }
+
+_PIPELINE = '''
+def make_pipeline():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    features = ColumnTransformer([
+        ("num", SimpleImputer(strategy="median", add_indicator=True), ["age", "sibsp", "parch"]),
+        ("cat", OneHotEncoder(handle_unknown="ignore"), ["sex", "pclass"]),
+    ])
+    model = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.05, max_depth=3, random_state=0)
+    return Pipeline([("features", features), ("model", model)])
+'''
+
+WRONG_ANSWERS.update({
+    # --- make_pipeline (capstone) ------------------------------------------------------------
+    "pipeline_without_sex": ("make_pipeline", _edit(_PIPELINE, '["sex", "pclass"]', '["pclass"]')),
+    "pipeline_no_imputer_logistic": ("make_pipeline", '''
+def make_pipeline():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    features = ColumnTransformer([("num", StandardScaler(), ["age", "sibsp", "parch"]),
+                                  ("cat", OneHotEncoder(), ["sex", "pclass"])])
+    return Pipeline([("features", features), ("model", LogisticRegression())])
+'''),
+    "pipeline_fitted_on_all_data": ("make_pipeline", _edit(
+        _PIPELINE, 'return Pipeline([("features", features), ("model", model)])',
+        'return Pipeline([("features", features), ("model", model)]).fit(titanic.frame[FEATURES], titanic.frame["survived"])')),
+    "pipeline_global_median_age": ("make_pipeline", '''
+def make_pipeline():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+
+    median_age = titanic.frame["age"].median()  # computed on all 1,309 passengers, hold-out included
+    fill = FunctionTransformer(lambda X: X.fillna({"age": median_age}))
+    features = ColumnTransformer([("num", fill, ["age", "sibsp", "parch"]),
+                                  ("cat", OneHotEncoder(handle_unknown="ignore"), ["sex", "pclass"])])
+    model = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.05, max_depth=3, random_state=0)
+    return Pipeline([("features", features), ("model", model)])
+'''),
+    "pipeline_batch_statistics_at_predict": ("make_pipeline", '''
+def make_pipeline():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+
+    def standardize_batch(X):  # uses the statistics of whatever rows arrive, at fit and at predict time
+        X = X.fillna(X.median())
+        return (X - X.mean()) / (X.std() + 1e-9)
+
+    features = ColumnTransformer([("num", FunctionTransformer(standardize_batch), ["age", "sibsp", "parch"]),
+                                  ("cat", OneHotEncoder(handle_unknown="ignore"), ["sex", "pclass"])])
+    return Pipeline([("features", features), ("model", LogisticRegression())])
+'''),
+    "pipeline_same_object_every_call": ("make_pipeline", '''
+from sklearn.compose import ColumnTransformer as _CT
+from sklearn.ensemble import HistGradientBoostingClassifier as _HGB
+from sklearn.impute import SimpleImputer as _SI
+from sklearn.pipeline import Pipeline as _Pipeline
+from sklearn.preprocessing import OneHotEncoder as _OHE
+
+_THE_PIPELINE = _Pipeline([("features", _CT([("num", _SI(strategy="median"), ["age", "sibsp", "parch"]),
+                                              ("cat", _OHE(handle_unknown="ignore"), ["sex", "pclass"])])),
+                           ("model", _HGB(max_iter=100, learning_rate=0.05, max_depth=3, random_state=0))])
+
+
+def make_pipeline():
+    return _THE_PIPELINE
+'''),
+})
+
+ALTERNATIVE_ANSWERS["pipeline_logistic_regression"] = ("make_pipeline", '''
+def make_pipeline():
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline as sk_make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    numeric = sk_make_pipeline(SimpleImputer(strategy="median", add_indicator=True), StandardScaler())
+    features = make_column_transformer((numeric, ["age", "sibsp", "parch"]),
+                                       (OneHotEncoder(handle_unknown="ignore"), ["sex", "pclass"]))
+    return sk_make_pipeline(features, LogisticRegression(max_iter=1000))
+''')
