@@ -316,10 +316,11 @@ def feedback_text(course, student: str) -> str:
 
 # Attacks that can harm the run or other submissions under plain nbgrader get a run of their own;
 # the rest share one run (with the same two controls).
-ALONE = ("write_gradebook", "persist_startup", "kill_kernel", "fork_bomb")
+ALONE = ("write_gradebook", "persist_startup", "kill_kernel", "fork_bomb", "cpu_ignore_signals", "output_flood",
+         "memory")
 
 
-def _measure(tool: str) -> list[dict]:
+def _measure(tool: str, only: list[str] | None = None) -> list[dict]:
     """Grade the corpus with ``tool`` ("plain" nbgrader or the "grader"); one row per attack."""
     import os
     import socket
@@ -334,8 +335,9 @@ def _measure(tool: str) -> list[dict]:
     received: list[bytes] = []
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 47003))
+    listener.bind(("127.0.0.1", 0))
     listener.listen(50)
+    os.environ["ATTACK_PORT"] = str(listener.getsockname()[1])  # plain nbgrader's kernels inherit it
     listener.settimeout(0.5)
     stop = threading.Event()
 
@@ -352,10 +354,12 @@ def _measure(tool: str) -> list[dict]:
     old_home = os.environ.get("HOME")
     os.environ["HOME"] = str(home)  # plain nbgrader's kernels inherit it: planted files stay in the experiment
     os.environ["IPYTHONDIR"] = str(home / ".ipython")
+    attacks = [a for a in ATTACKS if not only or a.name in only]
     if tool == "grader":
-        groups = [ATTACKS]  # the grader isolates submissions: one run for everything
+        groups = [attacks]  # the grader isolates submissions: one run for everything
     else:
-        groups = [[a for a in ATTACKS if a.name not in ALONE]] + [[a] for a in ATTACKS if a.name in ALONE]
+        groups = [g for g in [[a for a in attacks if a.name not in ALONE]] + [[a] for a in attacks if a.name in ALONE]
+                  if g]
     try:
         for group in groups:
             course = make_course(Path(tempfile.mkdtemp(prefix=f"attack-{tool}-")), ASSIGNMENT)
@@ -375,8 +379,9 @@ def _measure(tool: str) -> list[dict]:
             seconds = time.monotonic() - t0
             try:
                 result, _ = scores(course, ASSIGNMENT)
-            except Exception:  # noqa: BLE001
+            except Exception as err:  # noqa: BLE001
                 result = {}
+                error = error or f"gradebook unreadable: {type(err).__name__}"
             controls_ok = all(s in result and result[s].total == result[s].max_total for s in ("a_control", "z_control"))
             planted = list(home.rglob("*PWNED*")) + list(Path("/tmp").glob("PWNED-7f3a*"))
             net = any(MARK.encode() in r for r in received)
@@ -391,7 +396,7 @@ def _measure(tool: str) -> list[dict]:
                              "leaked": any(line in fb for line in hidden_lines(course))
                              or (net and attack.name == "network"),
                              "planted": bool(planted) and attack.name == "persist_startup",
-                             "error": error if len(group) == 1 else "", "seconds": round(seconds, 1)})
+                             "error": error, "seconds": round(seconds, 1)})
                 print(rows[-1], flush=True)
             for p in planted:
                 p.unlink(missing_ok=True)
@@ -407,8 +412,8 @@ def main() -> None:
     """Measure plain nbgrader and the grader on the corpus; print a Markdown table."""
     import sys
 
-    tools = sys.argv[1:] or ["plain", "grader"]
-    rows = {tool: _measure(tool) for tool in tools}
+    tools = sys.argv[1:2] or ["plain", "grader"]
+    rows = {tool: _measure(tool, sys.argv[2:] or None) for tool in tools}
     if len(tools) == 1:
         return
 
