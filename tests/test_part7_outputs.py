@@ -290,3 +290,10 @@ def test_titanic_target_encoding_leak_is_visible():
     leaky, honest = map(float, re.search(rf"target encoding from all rows: {NUM}; from the training folds only: {NUM}",
                                          printed(TITANIC)).groups())
     assert leaky > honest + 0.1, (leaky, honest)
+
+
+def test_titanic_exploration_family_size_and_fold_spread():
+    text = printed(TITANIC)
+    rates = {int(k): float(v) for k, v in re.findall(r"(\d+): ([\d.]+)", re.search(r"survival by family size aboard \(1 = alone\): \{(.*)\}", text).group(1))}
+    assert rates[1] < min(rates[2], rates[3], rates[4]) and max(v for k, v in rates.items() if k >= 6) < rates[2], rates
+    assert all(0.005 <= std <= 0.035 for _, std in _cv(text).values()), _cv(text)
