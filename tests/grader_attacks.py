@@ -358,7 +358,8 @@ def _measure(tool: str, only: list[str] | None = None) -> list[dict]:
     if tool == "grader":
         groups = [attacks]  # the grader isolates submissions: one run for everything
     else:
-        groups = [g for g in [[a for a in attacks if a.name not in ALONE]] + [[a] for a in attacks if a.name in ALONE]
+        alone = set(ALONE) | ({a.name for a in attacks} if os.environ.get("ATTACK_ALONE") else set())
+        groups = [g for g in [[a for a in attacks if a.name not in alone]] + [[a] for a in attacks if a.name in alone]
                   if g]
     try:
         for group in groups:
