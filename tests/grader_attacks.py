@@ -37,7 +37,8 @@ def _course_roots():
                     dirnames[:] = []
         except OSError:
             pass
-    return list(dict.fromkeys(roots))
+    # Safety: only the experiment's own courses (a real attacker would take every course it finds).
+    return [r for r in dict.fromkeys(roots) if r in here.parents or r == here or "attack" in str(r)]
 '''
 
 # A wrong softmax that the attacks pair with their tampering.
