@@ -64,7 +64,7 @@ def main() -> int:
             "The key terms of the course, each with its usual Chinese term and a link to the chapter that",
             "introduces it. The roadmap articles this course follows are written in Chinese, and so is the",
             "[Chinese landing page](intro_zh.md). 本书关键术语的中英对照表，每个术语都链接到首次介绍它的章节。", "",
-            f"{len(rows)} terms, in the order the course meets them.", "",
+            f"{len(rows)} terms, listed roughly in the order of the roadmap.", "",
             "| English | 中文 | introduced in |", "|---|---|---|", *rows, ""]
     (ROOT / "glossary.md").write_text("\n".join(page), encoding="utf-8")
     print(f"glossary.md: {len(rows)} terms")
