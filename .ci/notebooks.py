@@ -52,14 +52,15 @@ def setup_cell_source(path: Path | None = None) -> str:
     extra = part_extra(path)
     spec = f'f"course-utils[{extra}] @ {{url}}"' if extra else "url"
     return (
-        f"{SETUP_MARKER}, install the course helpers from the course repository; elsewhere they are installed already.\n"
+        f"{SETUP_MARKER}, install the course helpers; elsewhere they are installed already.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
         "    import subprocess\n"
         "\n"
         f'    url = "git+{url}"\n'
-        f'    subprocess.run([sys.executable, "-m", "pip", "install", "-q", {spec}], check=True)\n'
+        '    pip = [sys.executable, "-m", "pip", "install", "-q"]\n'
+        f"    subprocess.run([*pip, {spec}], check=True)\n"
         "\n"
         "from course_utils import env\n"
         "\n"
