@@ -132,7 +132,7 @@ def find_test_set_as_validation(relpath: str) -> list[str]:
 
 RESULT_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d+)?)\s?%(?!\+)")
 RESULT_WORDS = re.compile(r"\b(reach(es|ed)?|accuracy|achiev\w+|scores?|gets?|got|error rate)\b", re.IGNORECASE)
-NOT_A_RESULT = re.compile(r"\b(target|goal|roadmap|milestone|at least|anchor|expect\w*|reported|paper|literature|"
+NOT_A_RESULT = re.compile(r"\b(target|goal|roadmap|milestone|at least|anchor|expect\w*|reported|published|paper|literature|"
                           r"held out|split|of the (images|data|training)|chance|guess|coin|beat|no model|typically|about \d+% of)\b",
                           re.IGNORECASE)
 
