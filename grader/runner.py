@@ -153,7 +153,9 @@ def main(job_dir: str) -> int:
         start = time.perf_counter()
         status = "ok"
         try:
-            code = compile(strip_magics(src), f"<cell {i}>", "exec")
+            # dont_inherit: this module's own `from __future__ import annotations` must not leak into
+            # learner code (a pydantic model defined in a function would see its annotations as strings).
+            code = compile(strip_magics(src), f"<cell {i}>", "exec", dont_inherit=True)
             signal.setitimer(signal.ITIMER_REAL, job["cell_timeout"])
             try:
                 exec(code, ns)

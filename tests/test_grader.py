@@ -261,3 +261,26 @@ def test_postgresql_gradebook(tmp_path):
 def test_limits_defaults_are_sane():
     limits = Limits()
     assert limits.wall_s >= limits.cell_s >= limits.probe_s > 0
+
+
+def test_learner_cells_do_not_inherit_the_runners_future_imports(tmp_path):
+    """The runner uses `from __future__ import annotations`; learner code must not (pydantic, dataclasses)."""
+    import json
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "in" / "grading_spec.py").write_text(
+        "from grader.spec import probe\n\n\n@probe('annotations')\ndef _(ns):\n    return ns['kind']\n")
+    job = {"cells": ["def f(x: int):\n    return x\nkind = 'class' if f.__annotations__['x'] is int else 'string'"],
+           "cell_timeout": 30, "probe_timeout": 30, "probes": ["annotations"]}
+    (tmp_path / "in" / "job.json").write_text(json.dumps(job))
+    subprocess.run([sys.executable, "-m", "grader.runner", str(tmp_path)], check=True, timeout=120,
+                   cwd=Path(__file__).resolve().parent.parent)
+    record = json.loads((tmp_path / "out" / "000.json").read_text())
+    assert record["error"] is None, record
+    arrays = np.load(tmp_path / "out" / "000.npz", allow_pickle=False)
+    assert [str(arrays[k]) for k in arrays.files] == ["class"], "learner code saw postponed (string) annotations"
