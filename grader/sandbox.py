@@ -160,17 +160,19 @@ def sandbox_command(job_dir: Path, uid: int, limits: Limits) -> list[str]:
         elif os.path.isdir(top):
             cmd += ["--ro-bind", top, top]
     cmd += ["--ro-bind", "/usr", "/usr"]
+    # The empty /tmp comes first: a course checked out under /tmp (a CI clone) keeps its venv and
+    # course_utils visible, bound read-only on top of it below.
+    cmd += ["--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp"]
     binds = [f for f in ("/etc/ld.so.cache", "/etc/localtime") if os.path.exists(f)] + _python_roots()
-    made: set[str] = set()
+    made: set[str] = {"/", "/usr", "/tmp"}
     for dest in [*binds, "/job/lib/grader", "/job/in"]:
         for parent in reversed(Path(dest).parents):  # bubblewrap would make them 0700 as root
-            if str(parent) != "/" and str(parent) not in made and str(parent) != "/usr":
+            if str(parent) not in made:
                 cmd += ["--perms", "0755", "--dir", str(parent)]
                 made.add(str(parent))
     for p in binds:
         cmd += ["--ro-bind", p, p]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/tmp",
             "--perms", "1777", "--size", str(limits.tmp_mb * 2**20), "--tmpfs", "/home/learner",
             "--ro-bind", str(job_dir / "in"), "/job/in",
             "--bind", str(job_dir / "out"), "/job/out",

@@ -284,3 +284,14 @@ def test_learner_cells_do_not_inherit_the_runners_future_imports(tmp_path):
     assert record["error"] is None, record
     arrays = np.load(tmp_path / "out" / "000.npz", allow_pickle=False)
     assert [str(arrays[k]) for k in arrays.files] == ["class"], "learner code saw postponed (string) annotations"
+
+
+def test_sandbox_mounts_its_empty_tmp_before_binding_the_python_roots(monkeypatch):
+    """A course cloned under /tmp (as CI may do) keeps its venv visible inside the sandbox."""
+    from grader import sandbox
+
+    monkeypatch.setattr(sandbox, "_python_roots", lambda: ["/tmp/ci-clone/.venv", "/tmp/ci-clone/course_utils"])
+    cmd = sandbox.sandbox_command(Path("/tmp/job"), 12345, sandbox.Limits())
+    tmpfs = next(i for i, a in enumerate(cmd) if a == "--tmpfs" and cmd[i + 1] == "/tmp")
+    binds = [i for i, a in enumerate(cmd) if a == "--ro-bind" and cmd[i + 1].startswith("/tmp/ci-clone")]
+    assert binds and all(i > tmpfs for i in binds), "the tmpfs on /tmp would hide the venv bound before it"
