@@ -154,3 +154,43 @@ def scores(course: Path, assignment: str) -> tuple[dict[str, Score], dict[str, f
                     max_cells[grade.name] = grade.max_score
             result[sub.student.id] = Score(sub.score, sub.max_score, cells)
     return result, max_cells
+
+
+def run_in_process(notebook: Path, replace: dict[str, str], only: set[str] | None = None) -> dict[str, tuple[float, float]]:
+    """grade_id -> (points earned, points possible) for the graded test cells of ``notebook``, run in this process.
+
+    The notebook's code cells run in one namespace, those named in ``replace`` swapped for other code; a
+    test cell that raises scores 0, as under nbgrader. With ``only``, graded cells outside it are skipped.
+    A fast check that correct alternatives keep full marks (the sandboxed round trip is the real grading).
+    """
+    import contextlib
+    import io
+
+    import torch
+
+    torch.set_num_threads(1)
+    namespace: dict = {"__name__": "__main__"}
+    results = {}
+    for cell in load(notebook)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("grade") and only is not None and meta["grade_id"] not in only:
+            continue
+        code = replace.get(meta.get("grade_id"), source(cell))
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                # dont_inherit: this module's `from __future__ import annotations` must not reach the cells
+                # (FastAPI and pydantic read the learner's annotations at run time).
+                exec(compile(code, f"<{meta.get('grade_id', 'cell')}>", "exec", dont_inherit=True), namespace)
+            ok = True
+        except Exception:  # noqa: BLE001 - a failing test cell scores 0, like nbgrader
+            ok = False
+        if meta.get("grade"):
+            results[meta["grade_id"]] = (meta["points"] if ok else 0, meta["points"])
+    return results
+
+
+def lost(results: dict[str, tuple[float, float]]) -> dict[str, float]:
+    """The points each graded cell lost, for the cells that lost any."""
+    return {gid: possible - earned for gid, (earned, possible) in results.items() if earned < possible}

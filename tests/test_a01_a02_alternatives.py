@@ -13,7 +13,7 @@ import io
 
 import pytest
 
-from grading import ROOT, load, source
+from grading import ROOT, load, lost, run_in_process, source
 
 ASSIGNMENTS = ("a01_math", "a02_numpy_nets")
 
@@ -23,29 +23,7 @@ def answers(assignment: str, kind: str) -> dict[str, tuple[str, str]]:
 
 
 def run_notebook(assignment: str, replace: dict[str, str]) -> dict[str, tuple[float, float]]:
-    """grade_id -> (points earned, points possible) for every graded test cell, run in-process."""
-    torch = pytest.importorskip("torch")
-    torch.set_num_threads(1)
-    namespace: dict = {"__name__": "__main__"}
-    results = {}
-    for cell in load(ROOT / "solutions" / assignment / f"{assignment}.ipynb")["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        meta = cell["metadata"].get("nbgrader", {})
-        code = replace.get(meta.get("grade_id"), source(cell))
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                exec(compile(code, f"<{meta.get('grade_id', 'cell')}>", "exec"), namespace)
-            ok = True
-        except Exception:  # noqa: BLE001 - a failing test cell scores 0, like nbgrader
-            ok = False
-        if meta.get("grade"):
-            results[meta["grade_id"]] = (meta["points"] if ok else 0, meta["points"])
-    return results
-
-
-def lost(results: dict[str, tuple[float, float]]) -> dict[str, float]:
-    return {gid: possible - earned for gid, (earned, possible) in results.items() if earned < possible}
+    return run_in_process(ROOT / "solutions" / assignment / f"{assignment}.ipynb", replace)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -7,41 +7,16 @@ namespace with one answer cell replaced, and every graded test cell must pass.
 
 from __future__ import annotations
 
-import contextlib
-import io
-
 import pytest
 
-from grading import ROOT, load, source
+from grading import ROOT, lost, run_in_process
 from wrong_answers.a05_sequences import ALTERNATIVE_ANSWERS, WRONG_ANSWERS
 
 NOTEBOOK = ROOT / "solutions" / "a05_sequences" / "a05_sequences.ipynb"
 
 
 def run_notebook(replace: dict[str, str]) -> dict[str, tuple[float, float]]:
-    """grade_id -> (points earned, points possible) for every graded test cell, run in-process."""
-    torch = pytest.importorskip("torch")
-    torch.set_num_threads(1)
-    namespace: dict = {"__name__": "__main__"}
-    results = {}
-    for cell in load(NOTEBOOK)["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        meta = cell["metadata"].get("nbgrader", {})
-        code = replace.get(meta.get("grade_id"), source(cell))
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(code, f"<{meta.get('grade_id', 'cell')}>", "exec"), namespace)
-            ok = True
-        except Exception:  # noqa: BLE001 - a failing test cell scores 0, like nbgrader
-            ok = False
-        if meta.get("grade"):
-            results[meta["grade_id"]] = (meta["points"] if ok else 0, meta["points"])
-    return results
-
-
-def lost(results: dict[str, tuple[float, float]]) -> dict[str, float]:
-    return {gid: possible - earned for gid, (earned, possible) in results.items() if earned < possible}
+    return run_in_process(NOTEBOOK, replace)
 
 
 def test_solution_passes_in_process():

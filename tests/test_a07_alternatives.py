@@ -13,7 +13,7 @@ import io
 
 import pytest
 
-from grading import ROOT, load, source
+from grading import ROOT, load, lost, run_in_process, source
 from wrong_answers.a07_beyond import ALTERNATIVE_ANSWERS, WRONG_ANSWERS
 
 ASSIGNMENT = "a07_beyond"
@@ -33,35 +33,9 @@ def _test_cells_of(answer_id: str) -> set[str]:
 
 
 def run_notebook(replace: dict[str, str]) -> dict[str, tuple[float, float]]:
-    """grade_id -> (points earned, points possible) for the graded test cells, run in-process.
-
-    With ``replace``, only the test cells of the replaced answers run (the others test unchanged code).
-    """
-    torch = pytest.importorskip("torch")
-    torch.set_num_threads(1)
-    namespace: dict = {"__name__": "__main__"}
-    results = {}
-    wanted = set().union(*(_test_cells_of(gid) for gid in replace)) if replace else None
-    for cell in load(NOTEBOOK)["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("grade") and wanted is not None and meta["grade_id"] not in wanted:
-            continue
-        code = replace.get(meta.get("grade_id"), source(cell))
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                exec(compile(code, f"<{meta.get('grade_id', 'cell')}>", "exec"), namespace)
-            ok = True
-        except Exception:  # noqa: BLE001 - a failing test cell scores 0, like nbgrader
-            ok = False
-        if meta.get("grade"):
-            results[meta["grade_id"]] = (meta["points"] if ok else 0, meta["points"])
-    return results
-
-
-def lost(results: dict[str, tuple[float, float]]) -> dict[str, float]:
-    return {gid: possible - earned for gid, (earned, possible) in results.items() if earned < possible}
+    """Graded test cells run in-process; with ``replace``, only the test cells of the replaced answers run."""
+    only = set().union(*(_test_cells_of(gid) for gid in replace)) if replace else None
+    return run_in_process(NOTEBOOK, replace, only)
 
 
 def test_solution_passes_in_process():
