@@ -194,3 +194,76 @@ def run_in_process(notebook: Path, replace: dict[str, str], only: set[str] | Non
 def lost(results: dict[str, tuple[float, float]]) -> dict[str, float]:
     """The points each graded cell lost, for the cells that lost any."""
     return {gid: possible - earned for gid, (earned, possible) in results.items() if earned < possible}
+
+
+def probe_entries(assignment: str, replace: dict[str, str], only: set[str] | None = None) -> dict[str, list | str]:
+    """grade_id -> flattened probe entries (or the exception name) for the solution with ``replace`` applied.
+
+    The in-process twin of the sandboxed grader (grader/runner.py): the learner's cells run, never the
+    test cells, then the assignment's probes. With ``only``, other probes are skipped.
+    """
+    import contextlib
+    import importlib.util
+    import io
+
+    import torch
+
+    from grader import spec
+    from grader.runner import flatten
+
+    torch.set_num_threads(1)
+    ns: dict = {"__name__": "__main__"}
+    for cell in load(ROOT / "solutions" / assignment / f"{assignment}.ipynb")["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if cell["cell_type"] != "code" or meta.get("grade"):
+            continue  # the grader runs the learner's cells only, never the test cells
+        code = replace.get(meta.get("grade_id"), source(cell))
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                exec(compile(code, f"<{meta.get('grade_id', 'cell')}>", "exec", dont_inherit=True), ns)
+        except Exception:  # noqa: BLE001 - like the sandbox: a failing cell fails what depends on it
+            pass
+    spec.REGISTRY.clear()
+    loader = importlib.util.spec_from_file_location("grading_spec", ROOT / "solutions" / assignment / "grading_spec.py")
+    module = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(module)
+    results: dict[str, list | str] = {}
+    for grade_id, p in spec.REGISTRY.items():
+        if only is not None and grade_id not in only:
+            continue
+        entries: list = []
+        arrays: dict = {}
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                flatten(p.func(ns), "", entries, arrays)
+            results[grade_id] = [dict(e, values=[arrays[k] for k in e["arrays"]]) for e in entries]
+        except Exception as exc:  # noqa: BLE001
+            results[grade_id] = type(exc).__name__
+    return results
+
+
+_PROBE_REFERENCE: dict[str, dict] = {}
+
+
+def probe_lost(assignment: str, replace: dict[str, str], only: set[str] | None = None) -> list[str]:
+    """grade_ids whose probe fails for the submission (solution with ``replace``), judged against the solution.
+
+    Probes skipped through ``only`` keep the solution's own entries (their answers are unchanged).
+    """
+    from grader.compare import compare_entry
+
+    if assignment not in _PROBE_REFERENCE:
+        _PROBE_REFERENCE[assignment] = probe_entries(assignment, {})
+    ref = _PROBE_REFERENCE[assignment]
+    got = probe_entries(assignment, replace, only) if replace else ref
+    failed = []
+    for grade_id, entries in ref.items():
+        assert not isinstance(entries, str), f"the solution's probe {grade_id} raised {entries}"
+        mine = got.get(grade_id, entries)
+        if isinstance(mine, str):
+            failed.append(grade_id)
+            continue
+        values = {e["name"]: e["values"] for e in mine}
+        if not all(compare_entry(e, values.get(e["name"])) for e in entries):
+            failed.append(grade_id)
+    return failed

@@ -7,13 +7,11 @@ answer cell replaced, and each graded test cell scores its points or 0, as nbgra
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import io
 
 import pytest
 
-from grading import ROOT, load, lost, run_in_process, source
+from grading import ROOT, load, lost, probe_lost, run_in_process
 
 ASSIGNMENTS = ("a01_math", "a02_numpy_nets")
 
@@ -49,67 +47,6 @@ def test_wrong_answer_to_a_derivation_task_loses_points_in_process(assignment, n
 
 
 # --- the same checks under the trusted grader's probes (grader/README.md), in-process -----------
-
-def _probe_entries(assignment: str, replace: dict[str, str]) -> dict[str, list | str]:
-    """grade_id -> flattened probe entries (or the exception name) for the solution with `replace` applied."""
-    import importlib.util
-
-    from grader import spec
-    from grader.runner import flatten
-
-    torch = pytest.importorskip("torch")
-    torch.set_num_threads(1)
-    ns: dict = {"__name__": "__main__"}
-    for cell in load(ROOT / "solutions" / assignment / f"{assignment}.ipynb")["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if cell["cell_type"] != "code" or meta.get("grade"):
-            continue  # the grader runs the learner's cells only, never the test cells
-        code = replace.get(meta.get("grade_id"), source(cell))
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                exec(compile(code, f"<{meta.get('grade_id', 'cell')}>", "exec"), ns)
-        except Exception:  # noqa: BLE001 - like the sandbox: a failing cell fails what depends on it
-            pass
-    spec.REGISTRY.clear()
-    loader = importlib.util.spec_from_file_location("grading_spec", ROOT / "solutions" / assignment / "grading_spec.py")
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    results: dict[str, list | str] = {}
-    for grade_id, p in spec.REGISTRY.items():
-        entries: list = []
-        arrays: dict = {}
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                flatten(p.func(ns), "", entries, arrays)
-            results[grade_id] = [dict(e, values=[arrays[k] for k in e["arrays"]]) for e in entries]
-        except Exception as exc:  # noqa: BLE001
-            results[grade_id] = type(exc).__name__
-    return results
-
-
-_REFERENCE: dict[str, dict] = {}
-
-
-def probe_lost(assignment: str, replace: dict[str, str]) -> list[str]:
-    """grade_ids whose probe fails for the submission (solution with `replace`), judged against the solution."""
-    from grader.compare import compare_entry
-
-    if assignment not in _REFERENCE:
-        _REFERENCE[assignment] = _probe_entries(assignment, {})
-    ref = _REFERENCE[assignment]
-    got = _probe_entries(assignment, replace) if replace else ref
-    failed = []
-    for grade_id, entries in ref.items():
-        assert not isinstance(entries, str), f"the solution's probe {grade_id} raised {entries}"
-        mine = got.get(grade_id)
-        if isinstance(mine, str) or mine is None:
-            failed.append(grade_id)
-            continue
-        values = {e["name"]: e["values"] for e in mine}
-        if not all(compare_entry(e, values.get(e["name"])) for e in entries):
-            failed.append(grade_id)
-    return failed
-
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_test_cell_has_a_probe_and_the_solution_passes_them(assignment):

@@ -8,12 +8,11 @@ namespace with one answer cell replaced, and every graded test cell must pass.
 
 from __future__ import annotations
 
-import contextlib
-import io
 
 import pytest
 
-from grading import ROOT, load, lost, run_in_process, source
+import grading
+from grading import ROOT, load, lost, run_in_process
 from wrong_answers.a07_beyond import ALTERNATIVE_ANSWERS, WRONG_ANSWERS
 
 ASSIGNMENT = "a07_beyond"
@@ -56,68 +55,10 @@ def test_wrong_answer_loses_points_in_process(name):
 
 # --- the same checks under the trusted grader's probes (grader/README.md), in-process -----------
 
-def _probe_entries(assignment: str, replace: dict[str, str]) -> dict[str, list | str]:
-    """grade_id -> flattened probe entries (or the exception name) for the solution with `replace` applied."""
-    import importlib.util
-
-    from grader import spec
-    from grader.runner import flatten
-
-    torch = pytest.importorskip("torch")
-    torch.set_num_threads(1)
-    ns: dict = {"__name__": "__main__"}
-    for cell in load(ROOT / "solutions" / assignment / f"{assignment}.ipynb")["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if cell["cell_type"] != "code" or meta.get("grade"):
-            continue  # the grader runs the learner's cells only, never the test cells
-        code = replace.get(meta.get("grade_id"), source(cell))
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                exec(compile(code, f"<{meta.get('grade_id', 'cell')}>", "exec"), ns)
-        except Exception:  # noqa: BLE001 - like the sandbox: a failing cell fails what depends on it
-            pass
-    spec.REGISTRY.clear()
-    loader = importlib.util.spec_from_file_location("grading_spec", ROOT / "solutions" / assignment / "grading_spec.py")
-    module = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(module)
-    results: dict[str, list | str] = {}
-    wanted = set().union(*(_test_cells_of(gid) for gid in replace)) if replace else None
-    for grade_id, p in spec.REGISTRY.items():
-        if wanted is not None and grade_id not in wanted:
-            continue  # probes of unchanged answers: the solution's own entries stand
-        entries: list = []
-        arrays: dict = {}
-        try:
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-                flatten(p.func(ns), "", entries, arrays)
-            results[grade_id] = [dict(e, values=[arrays[k] for k in e["arrays"]]) for e in entries]
-        except Exception as exc:  # noqa: BLE001
-            results[grade_id] = type(exc).__name__
-    return results
-
-
-_REFERENCE: dict[str, dict] = {}
-
-
 def probe_lost(assignment: str, replace: dict[str, str]) -> list[str]:
-    """grade_ids whose probe fails for the submission (solution with `replace`), judged against the solution."""
-    from grader.compare import compare_entry
-
-    if assignment not in _REFERENCE:
-        _REFERENCE[assignment] = _probe_entries(assignment, {})
-    ref = _REFERENCE[assignment]
-    got = _probe_entries(assignment, replace) if replace else ref
-    failed = []
-    for grade_id, entries in ref.items():
-        assert not isinstance(entries, str), f"the solution's probe {grade_id} raised {entries}"
-        mine = got.get(grade_id, entries)
-        if isinstance(mine, str) or mine is None:
-            failed.append(grade_id)
-            continue
-        values = {e["name"]: e["values"] for e in mine}
-        if not all(compare_entry(e, values.get(e["name"])) for e in entries):
-            failed.append(grade_id)
-    return failed
+    """Only the probes of the replaced answers run; the others keep the solution's entries."""
+    only = set().union(*(_test_cells_of(gid) for gid in replace)) if replace else None
+    return grading.probe_lost(assignment, replace, only)
 
 
 def test_every_test_cell_has_a_probe_and_the_solution_passes_them():
