@@ -15,6 +15,7 @@ from test_chapter_outputs import percentages, printed
 LENET = "chapters/04_cnn/02_lenet_mnist.ipynb"
 DEEPER = "chapters/04_cnn/03_going_deeper.ipynb"
 MODELS = "chapters/03_pytorch/02_models_training.ipynb"
+HYGIENE = "chapters/03_pytorch/05_experiment_hygiene.ipynb"
 
 
 def test_lenet_learning_curve_error_falls_with_more_data():
@@ -41,9 +42,47 @@ def test_train_model_restores_the_best_epoch_and_lowers_the_learning_rate():
                   r"learning rates used: \[([^\]]*)\]", text)
     assert m, "train_model's summary line is missing"
     assert m.group(2) == m.group(3), f"restored val loss {m.group(3)} differs from the best {m.group(2)}"
-    rows = [float(v) for v in re.findall(r"\| val loss (\d+\.\d+) \| val acc", text.split("train_model epoch limit")[-1])]
-    assert min(rows) == pytest.approx(float(m.group(2))), "the best row of the log is not the restored one"
+    rows = [(int(e), float(v)) for e, v in
+            re.findall(r"^epoch\s+(\d+) \| lr [^|]+\| val loss (\d+\.\d+) \| val RMSE", text, flags=re.M)]
+    assert rows, "train_model printed no epoch rows"
+    assert min(rows, key=lambda r: r[1]) == (int(m.group(1)), float(m.group(2))), "the best row of the log is not the restored one"
     assert len(m.group(4).split(",")) >= 2, "the plateau scheduler never lowered the learning rate"
+
+
+def test_house_price_net_against_its_baselines_and_its_curves():
+    """'Far better than predicting the mean, and close to ridge regression'; the training RMSE 'keeps falling'
+    while the validation RMSE 'improves mostly in the first half of the run and then levels off'."""
+    text = printed(MODELS)
+    m = re.search(r"lowest val RMSE (\d+\.\d+) at epoch \d+; last epoch \d+\.\d+; "
+                  r"baselines: mean (\d+\.\d+), ridge (\d+\.\d+)", text)
+    assert m, "the house-price summary line is missing"
+    net, mean, ridge = (float(v) for v in m.groups())
+    assert net < mean / 2, f"the network ({net}) is not far better than predicting the mean ({mean})"
+    assert abs(net - ridge) < 0.02, f"the network ({net}) is not close to ridge regression ({ridge})"
+    log = text[:m.start()].split("does everything connect")[-1]
+    rows = [(float(t), float(v)) for t, v in re.findall(r"train RMSE (\d+\.\d+) \| val RMSE (\d+\.\d+)", log)]
+    train, val = [t for t, _ in rows[-12:]], [v for _, v in rows[-12:]]
+    assert len(rows) >= 12 and all(b < a for a, b in zip(train, train[1:])), f"training RMSE does not keep falling: {train}"
+    half = len(val) // 2
+    first, second = val[0] - val[half - 1], val[half - 1] - min(val[half - 1:])
+    assert first > 3 * max(second, 0.0), f"validation RMSE does not level off: first half gains {first}, second {second}"
+
+
+def test_models_training_dropout_exercise_eval_mode_has_the_lower_error():
+    """Exercise 2's discussion: in training mode dropout makes 'the error larger'."""
+    text = printed(MODELS)
+    ev = float(re.search(r"eval mode:\s+val RMSE (\d+\.\d+)", text).group(1))
+    tr = float(re.search(r"train mode: val RMSE (\d+\.\d+)", text).group(1))
+    assert ev < tr, f"eval-mode RMSE {ev} is not below train-mode RMSE {tr}"
+
+
+def test_hygiene_resume_is_bit_exact_only_with_the_full_checkpoint():
+    """'Training continues identically' from the full checkpoint; without the optimizer state the run drifts."""
+    text = printed(HYGIENE)
+    assert re.search(r"full checkpoint: resumed losses identical to the uninterrupted run: True", text)
+    m = re.search(r"without the optimizer state:\s+identical: (True|False) \| largest difference (\d+\.\d+)", text)
+    assert m and m.group(1) == "False" and float(m.group(2)) > 0, "the fresh-optimizer control should differ"
+    assert re.search(r"resumed at epoch \d+ with the saved config \(seed 0, not 123\)", text)
 
 
 def test_going_deeper_reports_several_seeds_and_regularization_raises_training_loss():
