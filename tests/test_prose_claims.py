@@ -235,18 +235,34 @@ def test_mnist_initial_loss_is_above_ln10_by_about_half_the_score_variance():
     assert ln10 < loss and abs(loss - estimate) < 0.05
 
 
-def test_two_layer_he_start_decomposition():
+def test_two_layer_glorot_start_decomposition():
     text = printed(TWO_LAYER)
-    total, spread, estimate, label = _floats(r"He: loss ([\d.]+) = spread part ([\d.]+) \(ln 10 \+ mean within-row "
-                                             r"variance / 2 = ([\d.]+)\) \+ label part (-?[\d.]+)", text)
-    assert spread >= np.log(10) and abs(spread - estimate) < 0.01 and abs(total - spread - label) < 0.002
+    total, target, pred, cross = _floats(r"glorot: loss ([\d.]+) = target part ([\d.]+) \+ prediction part ([\d.]+) "
+                                         r"\+ cross part (-?[\d.]+)", text)
+    assert abs(target - 1.0) < 0.005 and pred > 0 and abs(total - target - pred - cross) < 0.002
+    rows = {w: (float(loss), float(dw1)) for w, loss, dw1 in
+            re.findall(r"^\s*(glorot|0\.01)\s+[\d.]+\s+[\d.]+\s+([\d.]+)\s+([\d.e+-]+)", text, re.M)}
+    assert rows["glorot"][0] > 1.0 and abs(rows["0.01"][0] - 1.0) < 0.005, f"'with 0.01 the loss sits at 1': {rows}"
+    assert rows["0.01"][1] < 0.1 * rows["glorot"][1], f"'gradients many times smaller' with 0.01: {rows}"
 
 
 def test_two_layer_compares_initializations_on_validation_and_tests_once():
+    uses = [c for c in code_of(TWO_LAYER) if re.search(r"\b(t_test|a_test)\b", c) and "train_test_split" not in c]
+    assert len(uses) == 1 and "only use of the test set" in uses[0], uses
     text = printed(TWO_LAYER)
-    assert len(re.findall(r"test accuracy:? \d", text)) == 1
-    first = dict(re.findall(r"init\s+(he|0\.01): .*first >= 95% at epoch (\d+)", text))
-    assert int(first["he"]) < int(first["0.01"]), f"He should reach 95% validation accuracy first: {first}"
+    assert len(re.findall(r"test RMSE: network \d", text)) == 1
+    first = dict(re.findall(r"init\s+(glorot|0\.01): .*first below 0\.5 at epoch (\d+)", text))
+    assert int(first["glorot"]) < int(first["0.01"]), f"Glorot should get below 0.5 validation MSE first: {first}"
+    line = _floats(r"training MSE of the best straight line: ([\d.]+)", text)[0]
+    assert 0.8 < line < 0.97, f"the plateau 'a little' below 1 is the straight line's loss: {line}"
+
+
+def test_two_layer_relu_exercise_and_input_gradient_claims():
+    text = printed(TWO_LAYER)
+    relu, tanh = _floats(r"validation MSE after \d+ epochs: ReLU ([\d.]+), tanh ([\d.]+)", text)
+    assert relu > tanh, "'the ReLU network ends with the higher validation loss here'"
+    gap, steepest = _floats(r"finite differences: ([\d.]+) g/ms \(largest slope ([\d.]+) g/ms\)", text)
+    assert gap < 0.01 * steepest, "the backprop slope should agree with finite differences"
 
 
 def test_probability_bayes_and_vjp_claims():
