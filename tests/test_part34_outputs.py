@@ -97,6 +97,20 @@ def test_going_deeper_reports_several_seeds_and_regularization_raises_training_l
     assert losses["baseline"] < losses["dropout + weight decay"] < losses["+ augmentation"], losses
 
 
+def test_going_deeper_first_layer_gradient_vanishes_only_in_plain_stacks():
+    """'Without normalization the plain stack's first-layer gradient shrinks ...; with batch normalization
+    the plain stack's gradient grows with depth instead. The residual stacks' ... change far less with depth.'"""
+    text = printed(DEEPER)
+    rows = {name: [float(v) for v in values.split()] for name, values in re.findall(
+        r"^  (plain, no BN|residual, no BN|plain, with BN|residual, with BN) +((?:\d\.\d+e[+-]\d+ *)+)$", text, flags=re.M)}
+    assert len(rows) == 4 and all(len(v) >= 4 for v in rows.values()), rows
+    plain, plain_bn = rows["plain, no BN"], rows["plain, with BN"]
+    assert all(b < a for a, b in zip(plain, plain[1:])) and plain[0] / plain[-1] > 1e6, plain
+    assert plain_bn[-1] > 10 * plain_bn[0], plain_bn
+    for key in ("residual, no BN", "residual, with BN"):
+        assert max(rows[key]) / min(rows[key]) < 10, (key, rows[key])
+
+
 TRANSFER = "chapters/04_cnn/04_transfer_learning.ipynb"
 
 
