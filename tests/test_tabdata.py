@@ -59,3 +59,60 @@ def test_openml_frame_loses_its_leaky_columns():
     out = tabdata.normalize_openml(raw)
     assert not set(tabdata.LEAKY_COLUMNS) & set(out.columns)
     assert out["survived"].tolist() == [1, 0] and out["pclass"].tolist() == [1, 3]
+
+
+# --- house prices ------------------------------------------------------------------------------
+
+def _california_archive(tmp_path):
+    """A three-row cal_housing.tgz in the real archive layout, served through a file:// URL."""
+    import hashlib
+    import io
+    import tarfile
+
+    # The file's column order: longitude, latitude, housingMedianAge, totalRooms, totalBedrooms,
+    # population, households, medianIncome, medianHouseValue.
+    rows = "-122.23,37.88,41,880,129,322,126,8.3252,452600\n" \
+           "-122.22,37.86,21,7099,1106,2401,1138,8.3014,358500\n" \
+           "-122.24,37.85,52,1467,190,496,177,7.2574,352100\n"
+    archive = tmp_path / "cal_housing.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        payload = rows.encode()
+        info = tarfile.TarInfo("CaliforniaHousing/cal_housing.data")
+        info.size = len(payload)
+        tar.addfile(info, io.BytesIO(payload))
+    return archive, hashlib.sha256(archive.read_bytes()).hexdigest()
+
+
+def test_house_prices_download_path_reads_a_local_archive(tmp_path, monkeypatch, capsys):
+    from sklearn.datasets import _base, _california_housing
+
+    archive, sha256 = _california_archive(tmp_path)
+    monkeypatch.setattr(_california_housing, "ARCHIVE",
+                        _base.RemoteFileMetadata(filename="cal_housing.tgz", url=archive.as_uri(), checksum=sha256))
+    houses = tabdata.load_house_prices(source="download", data_home=tmp_path / "cache")
+    assert "California housing" in capsys.readouterr().out
+    assert houses.name.startswith("California housing") and "download" in houses.source
+    assert list(houses.frame["price"]) == [452600.0, 358500.0, 352100.0], "price must be in dollars"
+    assert houses.frame.loc[0, "MedInc"] == pytest.approx(8.3252)
+    assert houses.frame.loc[0, "AveRooms"] == pytest.approx(880 / 126)  # rooms per household
+    # The second call is served from scikit-learn's cache, even with the archive gone.
+    archive.unlink()
+    again = tabdata.load_house_prices(source="download", data_home=tmp_path / "cache", verbose=False)
+    assert again.frame.equals(houses.frame)
+
+
+def test_house_prices_download_rejects_a_wrong_checksum_and_auto_falls_back(tmp_path, monkeypatch, capsys):
+    from sklearn.datasets import _base, _california_housing
+
+    archive, _ = _california_archive(tmp_path)
+    monkeypatch.setattr(_california_housing, "ARCHIVE",
+                        _base.RemoteFileMetadata(filename="cal_housing.tgz", url=archive.as_uri(), checksum="0" * 64))
+    with pytest.raises(DatasetUnavailable, match="SHA256 checksum"):
+        tabdata.load_house_prices(source="download", data_home=tmp_path / "cache")
+    houses = tabdata.load_house_prices(source="auto", data_home=tmp_path / "cache")
+    out = capsys.readouterr().out
+    assert "download unavailable (OSError); using the Ames data offline" in out
+    assert houses.name.startswith("Ames") and len(houses.frame) == 2930 and "price" in houses.frame
+    assert houses.licence == "modeldata: MIT"
+    with pytest.raises(ValueError, match="source must be one of"):
+        tabdata.load_house_prices(source="kaggle")
