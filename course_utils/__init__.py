@@ -13,7 +13,9 @@ functions that need them.
 
 __version__ = "0.1.0"
 
-__all__ = ["checks", "data", "env", "gradcheck", "hub", "nlpdata", "plotting", "seqdata", "training", "widgets"]
+__all__ = [
+    "checks", "data", "env", "gradcheck", "hub", "nlpdata", "numpy_mlp", "plotting", "seqdata", "training", "widgets",
+]
 
 
 def __getattr__(name: str):
