@@ -242,6 +242,23 @@ def probe_entries(assignment: str, replace: dict[str, str], only: set[str] | Non
     return results
 
 
+def graded_cells_after(assignment: str, answer_id: str) -> set[str]:
+    """grade_ids of the graded test cells after the answer cell ``answer_id``, up to the next answer cell.
+
+    Answer cells that follow each other (``quantize`` then ``dequantize``) share the tests after them.
+    """
+    found, group, tests_seen = set(), set(), False
+    for cell in load(ROOT / "solutions" / assignment / f"{assignment}.ipynb")["cells"]:
+        meta = cell["metadata"].get("nbgrader", {})
+        if meta.get("solution"):
+            group, tests_seen = (group if not tests_seen else set()) | {meta["grade_id"]}, False
+        elif meta.get("grade"):
+            tests_seen = True
+            if answer_id in group:
+                found.add(meta["grade_id"])
+    return found
+
+
 _PROBE_REFERENCE: dict[str, dict] = {}
 
 

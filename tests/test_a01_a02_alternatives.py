@@ -47,6 +47,7 @@ def test_wrong_answer_to_a_derivation_task_loses_points_in_process(assignment, n
 
 
 # --- the same checks under the trusted grader's probes (grader/README.md), in-process -----------
+# (Wrong answers under the probes: test_wrong_answers_probes.py, for every assignment.)
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_test_cell_has_a_probe_and_the_solution_passes_them(assignment):
@@ -56,12 +57,6 @@ def test_every_test_cell_has_a_probe_and_the_solution_passes_them(assignment):
              if c["metadata"].get("nbgrader", {}).get("grade")}
     assert cells <= probe_ids(ROOT / "solutions" / assignment / "grading_spec.py")
     assert probe_lost(assignment, {}) == []
-
-
-@pytest.mark.parametrize("assignment,name", [(a, n) for a in ASSIGNMENTS for n in answers(a, "WRONG_ANSWERS")])
-def test_wrong_answer_loses_points_under_the_grader_probes(assignment, name):
-    grade_id, code = answers(assignment, "WRONG_ANSWERS")[name]
-    assert probe_lost(assignment, {grade_id: code}), f"wrong answer {name!r} keeps full marks under the probes"
 
 
 @pytest.mark.parametrize("assignment,name", [(a, n) for a in ASSIGNMENTS for n in answers(a, "ALTERNATIVE_ANSWERS")])
