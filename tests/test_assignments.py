@@ -4,8 +4,12 @@ In one temporary copy of the course per assignment, `python -m grader autograde`
 grades, in one parallel run:
 - the instructor's solution: full marks;
 - the untouched student version: zero;
-- every wrong answer in tests/wrong_answers/<assignment>.py: loses points;
-and nbgrader's feedback (hidden tests not revealed) and CSV export work on what it wrote.
+- one wrong answer per answer cell (the first listed in tests/wrong_answers/<assignment>.py): loses
+  points, in the cells the in-process probe check (test_wrong_answers_probes.py) says it loses;
+and nbgrader's feedback (hidden tests not revealed) and CSV export work on what it wrote. Every
+other wrong answer is judged by the same probes and comparison in-process, in
+test_wrong_answers_probes.py: a sandbox costs about 3.5 s a submission, the in-process check
+about a tenth of that.
 Also: every autograded test cell has a probe in the assignment's grading_spec.py, and
 exercises/ is exactly what `nbgrader generate_assignment` makes from solutions/.
 """
@@ -20,13 +24,25 @@ import pytest
 
 from grader.core import probe_ids
 from grader.notebook import test_cells as autograded_cells
-from grading import (ROOT, assignments, cells_by_grade_id, grade, load, make_course, nbgrader, scores, source, submit,
-                     wrong_answers)
+from grading import (ROOT, assignments, cells_by_grade_id, grade, graded_cells_after, load, make_course, nbgrader,
+                     probe_lost, scores, source, submit, wrong_answers)
 
 # One xdist group per assignment (run with --dist loadgroup): each group is one grader run of all
 # its submissions, two sandboxes at a time.
 ASSIGNMENTS = [pytest.param(a, marks=pytest.mark.xdist_group(a)) for a in assignments()]
-WRONG = [pytest.param(a, name, marks=pytest.mark.xdist_group(a)) for a in assignments() for name in wrong_answers(a)]
+
+
+def sandboxed_wrong_answers(assignment: str) -> dict[str, tuple[str, str]]:
+    """The first wrong answer listed for each answer cell: these go through the sandbox end to end."""
+    chosen: dict[str, tuple[str, str]] = {}
+    for name, (grade_id, code) in wrong_answers(assignment).items():
+        if all(gid != grade_id for gid, _ in chosen.values()):
+            chosen[name] = (grade_id, code)
+    return chosen
+
+
+WRONG = [pytest.param(a, name, marks=pytest.mark.xdist_group(a)) for a in assignments()
+         for name in sandboxed_wrong_answers(a)]
 _graded: dict = {}
 
 
@@ -36,7 +52,7 @@ def graded(assignment: str, tmp_path_factory: pytest.TempPathFactory):
         course = make_course(tmp_path_factory.mktemp(f"course_{assignment}"), assignment)
         submit(course, assignment, "solution")
         submit(course, assignment, "blank", solve=False)
-        for name, (grade_id, wrong_source) in wrong_answers(assignment).items():
+        for name, (grade_id, wrong_source) in sandboxed_wrong_answers(assignment).items():
             submit(course, assignment, f"wrong_{name}", replace={grade_id: wrong_source})
         run = grade(course, assignment)
         _graded[assignment] = (course, *scores(course, assignment), run.stdout)
@@ -84,6 +100,12 @@ def test_wrong_answer_loses_points(assignment, wrong, tmp_path_factory):
     _, result, max_cells, _ = graded(assignment, tmp_path_factory)
     score = result[f"wrong_{wrong}"]
     assert score.total < score.max_total, f"wrong answer {wrong!r} kept full marks: the probes do not catch it"
+    # The sandbox and the in-process probe check agree on where it loses points.
+    grade_id, code = wrong_answers(assignment)[wrong]
+    cells = graded_cells_after(assignment, grade_id)
+    in_process = set(probe_lost(assignment, {grade_id: code}, only=cells))
+    in_sandbox = {gid for gid, pts in score.cells.items() if gid in cells and pts < max_cells[gid]}
+    assert in_sandbox == in_process, f"{wrong!r} loses {sorted(in_sandbox)} in the sandbox, {sorted(in_process)} in-process"
     print(f"{assignment}/{wrong}: {score.total:g}/{score.max_total:g}, lost {score.lost(max_cells)}")
 
 
