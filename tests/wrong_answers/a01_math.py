@@ -211,7 +211,7 @@ def softmax_backward(z, dp):
 '''),
 }
 
-# Correct answers written another way: they must keep full marks (tests/test_a01_a02_alternatives.py).
+# Correct answers written another way: they must keep full marks (tests/test_alternative_answers_probes.py).
 ALTERNATIVE_ANSWERS = {
     "jacobian_loops": ("softmax_jacobian", '''
 def softmax_jacobian(z):

@@ -291,8 +291,38 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, train=True, mom
         "dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0) * N / (N - 1))")),
 })
 
-# Correct answers written another way: they must keep full marks (tests/test_a01_a02_alternatives.py).
+# Correct answers written another way: they must keep full marks (tests/test_alternative_answers_probes.py).
 ALTERNATIVE_ANSWERS = {
+    "loss_and_grads_one_hot_and_logsumexp": ("loss_and_grads", '''
+def loss_and_grads(params, X, y):
+    W1, b1, W2, b2 = (params[k] for k in ("W1", "b1", "W2", "b2"))
+    N, C = X.shape[0], W2.shape[1]
+    Y = np.eye(C)[y]  # (N, C) one-hot
+    Z1 = X @ W1 + b1
+    H = np.where(Z1 > 0, Z1, 0.0)
+    S = H @ W2 + b2
+    m = S.max(axis=1, keepdims=True)
+    lse = m[:, 0] + np.log(np.sum(np.exp(S - m), axis=1))  # (N,)
+    loss = np.mean(lse - np.sum(S * Y, axis=1))
+    P = np.exp(S - lse[:, None])
+    dS = (P - Y) / N
+    dZ1 = (dS @ W2.T) * (Z1 > 0)
+    return loss, {"W1": X.T @ dZ1, "b1": dZ1.sum(0), "W2": H.T @ dS, "b2": dS.sum(0)}
+'''),
+    "precision_recall_f1_loops": ("precision_recall_f1", '''
+def precision_recall_f1(y_true, y_pred, num_classes):
+    precision, recall, f1 = (np.zeros(num_classes) for _ in range(3))
+    pairs = list(zip(y_true, y_pred))
+    for k in range(num_classes):
+        tp = sum(1 for t, p in pairs if t == k and p == k)
+        fp = sum(1 for t, p in pairs if t != k and p == k)
+        fn = sum(1 for t, p in pairs if t == k and p != k)
+        precision[k] = tp / (tp + fp) if tp + fp else 0.0
+        recall[k] = tp / (tp + fn) if tp + fn else 0.0
+        total = precision[k] + recall[k]
+        f1[k] = 2 * precision[k] * recall[k] / total if total else 0.0
+    return precision, recall, f1
+'''),
     "bn_forward_sums_and_slices": ("batchnorm_forward", '''
 def batchnorm_forward(x, gamma, beta, running_mean, running_var, train=True, momentum=0.1, eps=1e-5):
     if train:

@@ -368,3 +368,79 @@ def load_checkpoint(path, model, optimizer):
     return checkpoint["epoch"]
 '''),
 })
+
+# Correct answers written another way: each must keep full marks.
+ALTERNATIVE_ANSWERS = {
+    "mlp_module_list_and_functional_relu": ("MLP", '''
+class MLP(nn.Module):
+    def __init__(self, in_features, hidden, num_classes):
+        super().__init__()
+        sizes = [in_features, *hidden, num_classes]
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+
+    def forward(self, x):
+        for layer in self.layers[:-1]:
+            x = torch.relu(layer(x))
+        return self.layers[-1](x)
+'''),
+    "train_tensor_accumulator_and_set_to_none": ("train_one_epoch", '''
+def train_one_epoch(model, loader, loss_fn, optimizer, device):
+    model.train()
+    total = torch.zeros((), dtype=torch.float64)
+    seen = 0
+    for inputs, targets in loader:
+        inputs, targets = inputs.to(device), targets.to(device)
+        optimizer.zero_grad(set_to_none=True)
+        batch_loss = loss_fn(model(inputs), targets)
+        batch_loss.backward()
+        optimizer.step()
+        total += batch_loss.detach().double().cpu() * inputs.shape[0]
+        seen += inputs.shape[0]
+    return float(total / seen)
+'''),
+    "adam_out_of_place_formulas": ("adam_step", '''
+def adam_step(params, grads, state, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+    b1, b2 = betas
+    if "t" not in state:
+        state.update(t=0, m=[torch.zeros_like(p) for p in params], v=[torch.zeros_like(p) for p in params])
+    state["t"] = t = state["t"] + 1
+    for i, (p, g) in enumerate(zip(params, grads)):
+        state["m"][i].copy_(b1 * state["m"][i] + (1 - b1) * g)
+        state["v"][i].copy_(b2 * state["v"][i] + (1 - b2) * g * g)
+        step = lr * (state["m"][i] / (1 - b1 ** t)) / ((state["v"][i] / (1 - b2 ** t)).sqrt() + eps)
+        with torch.no_grad():
+            p.sub_(step)
+'''),
+    "evaluate_inference_mode_try_finally": ("evaluate", '''
+def evaluate(model, loader, loss_fn, device):
+    previous = model.training
+    model.eval()
+    try:
+        losses, hits, sizes = [], [], []
+        with torch.inference_mode():
+            for X, y in loader:
+                X, y = X.to(device), y.to(device)
+                out = model(X)
+                losses.append(float(loss_fn(out, y)) * len(y))
+                hits.append(int((out.argmax(-1) == y).sum()))
+                sizes.append(len(y))
+    finally:
+        model.train(previous)
+    n = sum(sizes)
+    return sum(losses) / n, sum(hits) / n
+'''),
+    "checkpoint_tuple_and_pathlib": ("checkpoints", '''
+def save_checkpoint(path, model, optimizer, epoch):
+    from pathlib import Path
+
+    with Path(path).open("wb") as fh:
+        torch.save((epoch, model.state_dict(), optimizer.state_dict()), fh)
+
+
+def load_checkpoint(path, model, optimizer):
+    epoch, model_state, optimizer_state = torch.load(path, weights_only=True)
+    model.load_state_dict(model_state)
+    optimizer.load_state_dict(optimizer_state)
+    return int(epoch)
+'''),
+}

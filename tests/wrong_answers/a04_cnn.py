@@ -350,3 +350,114 @@ def train_lenet(X, y, device):
     return model.eval()
 '''),
 })
+
+# Correct answers written another way: each must keep full marks (tests/test_alternative_answers_probes.py).
+ALTERNATIVE_ANSWERS = {
+    "output_size_math_floor": ("conv_output_size", '''
+def conv_output_size(n, k, stride=1, padding=0):
+    import math
+
+    return int(math.floor((n + 2 * padding - k) / stride)) + 1
+'''),
+    "conv_forward_windows_einsum": ("conv2d_forward", '''
+def conv2d_forward(x, w, b, stride=1, padding=0):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    kh, kw = w.shape[2:]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(x_pad, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride]  # (N, C, OH, OW, KH, KW)
+    out = np.einsum("nchwij,fcij->nfhw", windows, w)
+    return out + b.reshape(1, -1, 1, 1).astype(out.dtype)
+'''),
+    "pool_forward_windows_max": ("max_pool2d_forward", '''
+def max_pool2d_forward(x, kernel_size, stride=None):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    stride = kernel_size if stride is None else stride
+    windows = sliding_window_view(x, (kernel_size, kernel_size), axis=(2, 3))[:, :, ::stride, ::stride]
+    return windows.max(axis=(4, 5))
+'''),
+    "lenet_named_layers_functional": ("LeNet5", '''
+class LeNet5(nn.Module):
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(400, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, num_classes)
+
+    def forward(self, x):
+        x = nn.functional.max_pool2d(nn.functional.relu(self.conv1(x)), 2)
+        x = nn.functional.max_pool2d(nn.functional.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        return self.fc3(nn.functional.relu(self.fc2(nn.functional.relu(self.fc1(x)))))
+'''),
+    "block_empty_sequential_identity": ("BasicBlock", '''
+class BasicBlock(nn.Module):
+    def __init__(self, in_channels, out_channels, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(out_channels)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(out_channels)
+        projection = stride != 1 or in_channels != out_channels
+        # An empty Sequential passes its input through unchanged, like nn.Identity().
+        self.shortcut = nn.Sequential(*([nn.Conv2d(in_channels, out_channels, 1, stride, bias=False),
+                                         nn.BatchNorm2d(out_channels)] if projection else []))
+
+    def forward(self, x):
+        out = nn.functional.relu(self.bn1(self.conv1(x)))
+        return nn.functional.relu(self.bn2(self.conv2(out)) + self.shortcut(x))
+'''),
+    "conv_backward_einsum_per_offset": ("conv2d_backward", '''
+def conv2d_backward(dout, x, w, b, stride=1, padding=0):
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    _, _, H, W = x.shape
+    kh, kw = w.shape[2:]
+    oh, ow = dout.shape[2:]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    windows = sliding_window_view(x_pad, (kh, kw), axis=(2, 3))[:, :, ::stride, ::stride][:, :, :oh, :ow]
+    dw = np.einsum("nfhw,nchwij->fcij", dout, windows)
+    db = dout.sum(axis=(0, 2, 3))
+    dx_pad = np.zeros_like(x_pad)
+    for i in range(kh):
+        for j in range(kw):  # every output position touched input pixel (i + s*h, j + s*w) with weight w[:, :, i, j]
+            dx_pad[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += np.einsum("nfhw,fc->nchw", dout, w[:, :, i, j])
+    return dx_pad[:, :, padding:padding + H, padding:padding + W], dw, db
+'''),
+    "pool_backward_plain_loops": ("max_pool2d_backward", '''
+def max_pool2d_backward(dout, x, kernel_size, stride=None):
+    s = kernel_size if stride is None else stride
+    dx = np.zeros_like(x)
+    N, C, oh, ow = dout.shape
+    for n in range(N):
+        for c in range(C):
+            for i in range(oh):
+                for j in range(ow):
+                    window = x[n, c, i * s:i * s + kernel_size, j * s:j * s + kernel_size]
+                    u, v = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i * s + u, j * s + v] += dout[n, c, i, j]
+    return dx
+'''),
+    "train_lenet_sgd_one_cycle": ("train_lenet", '''
+def train_lenet(X, y, device):
+    torch.manual_seed(1)
+    model = LeNet5().to(device)
+    num_epochs, batch_size = 15, 32
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.03, momentum=0.9, nesterov=True)
+    steps = num_epochs * -(-len(X) // batch_size)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.03, total_steps=steps)
+    X_t, y_t = torch.as_tensor(X), torch.as_tensor(y)
+    generator = torch.Generator().manual_seed(1)
+    model.train()
+    for _ in range(num_epochs):
+        for idx in torch.randperm(len(X_t), generator=generator).split(batch_size):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(X_t[idx].to(device)), y_t[idx].to(device)).backward()
+            optimizer.step()
+            schedule.step()
+    return model.eval()
+'''),
+}

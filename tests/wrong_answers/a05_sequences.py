@@ -2,7 +2,7 @@
 
 Most entries are a correct reference implementation (the templates below) with one slip.
 ``ALTERNATIVE_ANSWERS`` holds correct answers written another way (loops over time steps or
-heads, einsum, manual softmax); they must keep full marks (tests/test_a05_a06_alternatives.py).
+heads, einsum, manual softmax); they must keep full marks (tests/test_alternative_answers_probes.py).
 """
 
 _LSTM = '''

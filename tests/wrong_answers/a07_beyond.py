@@ -211,7 +211,7 @@ def focal_loss(logits, targets, gamma=2.0, alpha=0.25):
 '''),
 }
 
-# Correct answers written another way: they must keep full marks (tests/test_a07_alternatives.py).
+# Correct answers written another way: they must keep full marks (tests/test_alternative_answers_probes.py).
 ALTERNATIVE_ANSWERS = {
     "discriminator_softplus": ("discriminator_loss", '''
 def discriminator_loss(real_logits, fake_logits):

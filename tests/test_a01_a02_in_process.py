@@ -1,8 +1,9 @@
-"""a01_math and a02_numpy_nets, in-process: wrong answers lose points, correct answers written another way do not.
+"""a01_math and a02_numpy_nets, in-process: wrong answers to the derivation tasks lose points.
 
-The nbgrader round trip (test_assignments.py) is the authority on grading; this file is the fast
-companion (seconds, no nbgrader): the solution notebook's cells run in one namespace with one
-answer cell replaced, and each graded test cell scores its points or 0, as nbgrader would.
+The solution notebook's cells run in one namespace with one answer cell replaced, and each graded
+test cell scores its points or 0, as nbgrader would. (For every assignment: correct alternatives in
+test_alternative_answers_probes.py; the grader's probes in test_wrong_answers_probes.py; the
+sandboxed round trip in test_assignments.py.)
 """
 
 from __future__ import annotations
@@ -29,12 +30,6 @@ def test_solution_passes_in_process(assignment):
     assert lost(run_notebook(assignment, {})) == {}
 
 
-@pytest.mark.parametrize("assignment,name", [(a, n) for a in ASSIGNMENTS for n in answers(a, "ALTERNATIVE_ANSWERS")])
-def test_alternative_correct_answer_keeps_full_marks(assignment, name):
-    grade_id, code = answers(assignment, "ALTERNATIVE_ANSWERS")[name]
-    assert lost(run_notebook(assignment, {grade_id: code})) == {}, f"correct alternative {name!r} lost points"
-
-
 NEW_TASKS = {"a01_math": ("softmax_jacobian", "softmax_backward"),
              "a02_numpy_nets": ("batchnorm_forward", "batchnorm_backward")}
 
@@ -47,7 +42,8 @@ def test_wrong_answer_to_a_derivation_task_loses_points_in_process(assignment, n
 
 
 # --- the same checks under the trusted grader's probes (grader/README.md), in-process -----------
-# (Wrong answers under the probes: test_wrong_answers_probes.py, for every assignment.)
+# (Wrong answers and these alternatives under the probes, for every assignment:
+# test_wrong_answers_probes.py and test_alternative_answers_probes.py.)
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_test_cell_has_a_probe_and_the_solution_passes_them(assignment):
@@ -57,9 +53,3 @@ def test_every_test_cell_has_a_probe_and_the_solution_passes_them(assignment):
              if c["metadata"].get("nbgrader", {}).get("grade")}
     assert cells <= probe_ids(ROOT / "solutions" / assignment / "grading_spec.py")
     assert probe_lost(assignment, {}) == []
-
-
-@pytest.mark.parametrize("assignment,name", [(a, n) for a in ASSIGNMENTS for n in answers(a, "ALTERNATIVE_ANSWERS")])
-def test_alternative_correct_answer_keeps_full_marks_under_the_grader_probes(assignment, name):
-    grade_id, code = answers(assignment, "ALTERNATIVE_ANSWERS")[name]
-    assert probe_lost(assignment, {grade_id: code}) == [], f"correct alternative {name!r} lost points under the probes"
